@@ -1,0 +1,9 @@
+#ifndef GENLAB_SPLITS_HPP
+#define GENLAB_SPLITS_HPP
+// genlab::splits: task and split generators for generalization research (length generalization
+// with task hints and RASP-L packing, modular arithmetic, SCAN, MCD/TMCD, skill composition,
+// knowledge-graph reasoning). Every generator returns a core::Dataset whose config() holds its
+// parameters, seed and fingerprint.
+#include "genlab/splits/common.hpp"
+#include "genlab/splits/length.hpp"
+#endif  // GENLAB_SPLITS_HPP
