@@ -6,4 +6,5 @@
 // parameters, seed and fingerprint.
 #include "genlab/splits/common.hpp"
 #include "genlab/splits/length.hpp"
+#include "genlab/splits/modular.hpp"
 #endif  // GENLAB_SPLITS_HPP
