@@ -9,6 +9,7 @@ packages=(
   dataset-fashion-mnist                                                                  # real data
   gnuplot-nox                                                                            # plots
   libopenmpi-dev openmpi-bin                                                             # sharded sampling
+  clang-tools-19 python3-nbformat                                                        # notebooks
 )
 missing=()
 for p in "${packages[@]}"; do

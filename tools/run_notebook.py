@@ -78,6 +78,11 @@ def run(path, check=False, write=None, timeout=900, verbose=False):
             preload.append(p)
     preload.append(find_library("omp.so.5") or "")  # OpenMP runtime for -fopenmp cells
     work = tempfile.mkdtemp(prefix="genlab_nb_")
+    # omp.h alone (clang-14's other resource headers would shadow clang-19's own).
+    omp_dir = os.path.join(work, "omp")
+    os.makedirs(omp_dir)
+    if os.path.exists(os.path.join(OMP_INCLUDE, "omp.h")):
+        os.symlink(os.path.join(OMP_INCLUDE, "omp.h"), os.path.join(omp_dir, "omp.h"))
     prelude = os.path.join(work, "prelude.cpp")
     with open(prelude, "w") as f:
         f.write('#include <chrono>\n#include <cstdio>\n#include <cstdlib>\n'
@@ -95,7 +100,7 @@ def run(path, check=False, write=None, timeout=900, verbose=False):
     inputs.append("std::fflush(nullptr); std::_Exit(0);")  # skip static destructors (clang-repl exit crash)
     cmd = [REPL, "-Xcc", "-std=c++17", "-Xcc", "-I/usr/include/eigen3",
            "-Xcc", "-fno-relaxed-template-template-args", "-Xcc", "-Wno-deprecated-declarations",
-           "-Xcc", "-fopenmp", "-Xcc", f"-isystem{OMP_INCLUDE}", "-Xcc", f"-DGENLAB_NOTEBOOK_DIR=\"{nbdir}\""]
+           "-Xcc", "-fopenmp", "-Xcc", f"-isystem{omp_dir}", "-Xcc", f"-DGENLAB_NOTEBOOK_DIR=\"{nbdir}\""]
     for d in includes:
         cmd += ["-Xcc", f"-I{d}"]
     env = dict(os.environ)
@@ -133,7 +138,10 @@ def run(path, check=False, write=None, timeout=900, verbose=False):
             break
     mismatches = []
     for n, (_, c) in enumerate(cells, 1):
-        status = "ok" if n in done else ("FAIL" if n == failed_cell else "skip")
+        if failed_cell is not None and n > failed_cell:
+            status = "skip"  # after a failure, later cells only fail in cascade or run on bad state
+        else:
+            status = "ok" if n in done else "FAIL"
         if n in done and check and "check" in c.metadata.get("tags", []):
             stored = "".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream"
                              and o.get("name") == "stdout").rstrip("\n")
