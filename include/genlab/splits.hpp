@@ -7,4 +7,5 @@
 #include "genlab/splits/common.hpp"
 #include "genlab/splits/length.hpp"
 #include "genlab/splits/modular.hpp"
+#include "genlab/splits/scan.hpp"
 #endif  // GENLAB_SPLITS_HPP
