@@ -16,8 +16,14 @@ cells execute in order in one interpreter, declarations persist across cells. Th
     stored in the notebook; with --write OUT, stores the fresh outputs (and images announced by
     genlab/notebook.hpp) in OUT.
 
+With --engine cling the same cells run in Cling itself (the interpreter inside xeus-cling), taken
+from PyPI's cppyy: each cell goes to gInterpreter.ProcessLine as xeus-cling's kernel sends it, and
+Cling honours the #pragma cling lines itself. Needs a Python with cppyy (--cling-python, default
+.venv-cling/bin/python: `python3 -m venv .venv-cling && .venv-cling/bin/pip install cppyy`).
+
 Exit status 0 when every cell ran (and matched, with --check), 1 otherwise.
-Usage: tools/run_notebook.py NOTEBOOK.ipynb [--check] [--write OUT.ipynb] [--timeout S] [-v]
+Usage: tools/run_notebook.py NOTEBOOK.ipynb [--check] [--write OUT.ipynb] [--timeout S]
+                             [--engine clang-repl|cling] [--cling-python PY] [-v]
 """
 import argparse
 import base64
@@ -53,7 +59,26 @@ def find_library(name):
     return None
 
 
-def run(path, check=False, write=None, timeout=900, verbose=False):
+CLING_DRIVER = r"""
+import ctypes, sys
+import cppyy
+cells = sys.argv[2:]
+def process(code):
+    err = ctypes.c_int(0)
+    cppyy.gbl.gInterpreter.ProcessLine(code, ctypes.cast(ctypes.pointer(err), ctypes.POINTER(ctypes.c_int)))
+    return err.value == 0
+if not process(open(sys.argv[1]).read()) or not process("genlab_nb_mark__(0);"):
+    sys.exit(3)
+for n, cell in enumerate(cells, 1):
+    if not process(open(cell).read()):
+        sys.stdout.flush(); print(f"error: cell {n} failed in Cling", file=sys.stderr); break
+    process(f"genlab_nb_mark__({n});")
+sys.stdout.flush()
+process("std::fflush(nullptr); std::_Exit(0);")
+"""
+
+
+def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang-repl", cling_python=None):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     kernel = nb.metadata.get("kernelspec", {}).get("name")
@@ -106,6 +131,15 @@ def run(path, check=False, write=None, timeout=900, verbose=False):
     env = dict(os.environ)
     env["LD_PRELOAD"] = ":".join(p for p in preload if p)
     env.setdefault("OMP_NUM_THREADS", "2")
+    if engine == "cling":
+        # Cling reads the pragmas itself; only Eigen's path is a kernel flag (-I in kernel.json).
+        driver = os.path.join(work, "cling_driver.py")
+        with open(driver, "w") as f:
+            f.write(CLING_DRIVER)
+        env["EXTRA_CLING_ARGS"] = "-O0 -I/usr/include/eigen3 -Wno-deprecated-declarations"
+        env["LD_PRELOAD"] = ""
+        cmd = [cling_python, driver, prelude] + [os.path.join(work, f"cell{n:03d}.cpp") for n in range(1, len(cells) + 1)]
+        inputs = []
     t0 = time.time()
     try:
         proc = subprocess.run(cmd + inputs, cwd=nbdir, env=env, capture_output=True, text=True, timeout=timeout)
@@ -199,9 +233,12 @@ def main():
     ap.add_argument("--check", action="store_true", help="compare outputs of cells tagged 'check'")
     ap.add_argument("--write", metavar="OUT", help="write the notebook with fresh outputs to OUT")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--engine", choices=["clang-repl", "cling"], default="clang-repl")
+    ap.add_argument("--cling-python", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                           ".venv-cling", "bin", "python"))
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
-    sys.exit(run(a.notebook, a.check, a.write, a.timeout, a.verbose))
+    sys.exit(run(a.notebook, a.check, a.write, a.timeout, a.verbose, a.engine, a.cling_python))
 
 
 if __name__ == "__main__":
