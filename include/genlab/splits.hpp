@@ -5,7 +5,9 @@
 // knowledge-graph reasoning). Every generator returns a core::Dataset whose config() holds its
 // parameters, seed and fingerprint.
 #include "genlab/splits/common.hpp"
+#include "genlab/splits/dbca.hpp"
 #include "genlab/splits/length.hpp"
 #include "genlab/splits/modular.hpp"
 #include "genlab/splits/scan.hpp"
+#include "genlab/splits/scan_mcd.hpp"
 #endif  // GENLAB_SPLITS_HPP
