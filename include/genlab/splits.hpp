@@ -6,6 +6,7 @@
 // parameters, seed and fingerprint.
 #include "genlab/splits/common.hpp"
 #include "genlab/splits/dbca.hpp"
+#include "genlab/splits/knowledge_graph.hpp"
 #include "genlab/splits/length.hpp"
 #include "genlab/splits/modular.hpp"
 #include "genlab/splits/scan.hpp"
