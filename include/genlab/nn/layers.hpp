@@ -1,0 +1,324 @@
+#ifndef GENLAB_NN_LAYERS_HPP
+#define GENLAB_NN_LAYERS_HPP
+// The transformer's operations, each a forward and its hand-written backward (llm.c's layout),
+// on row-major Eigen matrices whose rows are token positions. Backward functions ADD into
+// parameter gradients (so several shards or calls can accumulate) and ASSIGN input gradients
+// unless their name says otherwise. Each is checked against central finite differences in
+// double in tests/nn/layers_test.cpp.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "genlab/nn/config.hpp"
+#include "genlab/nn/parameters.hpp"
+
+namespace genlab::nn {
+
+// ---- linear --------------------------------------------------------------------------------
+
+/// y = x · W (+ b). x: [R × in], W: [in × out], b: [out] or null. O(R·in·out).
+template <class T, class W>
+void linear_forward(const Matrix<T>& x, const W& w, const T* b, Matrix<T>& y) {
+  y.resize(x.rows(), w.cols());
+  y.noalias() = x * w;
+  if (b) y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(b, w.cols());
+}
+
+/// Backward of linear_forward: dx = dy · Wᵀ (skipped when dx is null), dW += xᵀ · dy, db += Σ_rows dy.
+template <class T, class W, class DW>
+void linear_backward(const Matrix<T>& dy, const Matrix<T>& x, const W& w, DW&& dw, T* db, Matrix<T>* dx) {
+  if (dx) {
+    dx->resize(dy.rows(), w.rows());
+    dx->noalias() = dy * w.transpose();
+  }
+  dw.noalias() += x.transpose() * dy;
+  if (db) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(db, dy.cols()) += dy.colwise().sum();
+}
+
+// ---- layer norm ----------------------------------------------------------------------------
+
+/// y = (x − mean) / sqrt(var + eps) · g + b per row (biased variance, as PyTorch). Stores the
+/// row means and reciprocal standard deviations for the backward. O(R·d).
+template <class T>
+void layernorm_forward(const Matrix<T>& x, const T* g, const T* b, T eps, Matrix<T>& y, Vector<T>& mean,
+                       Vector<T>& rstd) {
+  const Eigen::Index R = x.rows(), d = x.cols();
+  y.resize(R, d);
+  mean.resize(R);
+  rstd.resize(R);
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const T* xr = x.data() + r * d;
+    T* yr = y.data() + r * d;
+    T m = 0;
+    for (Eigen::Index c = 0; c < d; ++c) m += xr[c];
+    m /= static_cast<T>(d);
+    T v = 0;
+    for (Eigen::Index c = 0; c < d; ++c) v += (xr[c] - m) * (xr[c] - m);
+    v /= static_cast<T>(d);
+    const T s = T(1) / std::sqrt(v + eps);
+    for (Eigen::Index c = 0; c < d; ++c) yr[c] = (xr[c] - m) * s * g[c] + b[c];
+    mean[r] = m;
+    rstd[r] = s;
+  }
+}
+
+/// Backward of layernorm_forward: dx (+= when accumulate), dg += Σ dy·x̂, db += Σ dy.
+/// dx = rstd · (dŷ − mean(dŷ) − x̂ · mean(dŷ·x̂)) with dŷ = dy·g.
+template <class T>
+void layernorm_backward(const Matrix<T>& dy, const Matrix<T>& x, const T* g, const Vector<T>& mean,
+                        const Vector<T>& rstd, Matrix<T>& dx, T* dg, T* db, bool accumulate) {
+  const Eigen::Index R = x.rows(), d = x.cols();
+  if (!accumulate) dx.setZero(R, d);
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const T* xr = x.data() + r * d;
+    const T* dyr = dy.data() + r * d;
+    T* dxr = dx.data() + r * d;
+    const T m = mean[r], s = rstd[r];
+    T mean_dn = 0, mean_dnx = 0;
+    for (Eigen::Index c = 0; c < d; ++c) {
+      const T xh = (xr[c] - m) * s;
+      const T dn = dyr[c] * g[c];
+      mean_dn += dn;
+      mean_dnx += dn * xh;
+      dg[c] += dyr[c] * xh;
+      db[c] += dyr[c];
+    }
+    mean_dn /= static_cast<T>(d);
+    mean_dnx /= static_cast<T>(d);
+    for (Eigen::Index c = 0; c < d; ++c) {
+      const T xh = (xr[c] - m) * s;
+      dxr[c] += s * (dyr[c] * g[c] - mean_dn - xh * mean_dnx);
+    }
+  }
+}
+
+// ---- activations ---------------------------------------------------------------------------
+
+/// y = act(x) elementwise. GELU is 0.5·x·(1 + erf(x/√2)).
+template <class T>
+void activation_forward(Activation a, const Matrix<T>& x, Matrix<T>& y) {
+  y.resize(x.rows(), x.cols());
+  const Eigen::Index n = x.size();
+  const T* xs = x.data();
+  T* ys = y.data();
+  if (a == Activation::relu) {
+    for (Eigen::Index i = 0; i < n; ++i) ys[i] = xs[i] > T(0) ? xs[i] : T(0);
+  } else {
+    const T inv_sqrt2 = T(0.70710678118654752440);
+    for (Eigen::Index i = 0; i < n; ++i) ys[i] = T(0.5) * xs[i] * (T(1) + std::erf(xs[i] * inv_sqrt2));
+  }
+}
+
+/// dx = dy · act'(x) (ReLU' = 1 for x > 0; GELU' = Φ(x) + x·φ(x)); dx may alias dy.
+template <class T>
+void activation_backward(Activation a, const Matrix<T>& dy, const Matrix<T>& x, Matrix<T>& dx) {
+  dx.resize(x.rows(), x.cols());
+  const Eigen::Index n = x.size();
+  const T* xs = x.data();
+  const T* dys = dy.data();
+  T* dxs = dx.data();
+  if (a == Activation::relu) {
+    for (Eigen::Index i = 0; i < n; ++i) dxs[i] = xs[i] > T(0) ? dys[i] : T(0);
+  } else {
+    const T inv_sqrt2 = T(0.70710678118654752440), inv_sqrt2pi = T(0.39894228040143267794);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const T cdf = T(0.5) * (T(1) + std::erf(xs[i] * inv_sqrt2));
+      const T pdf = inv_sqrt2pi * std::exp(T(-0.5) * xs[i] * xs[i]);
+      dxs[i] = dys[i] * (cdf + xs[i] * pdf);
+    }
+  }
+}
+
+// ---- positions -----------------------------------------------------------------------------
+
+/// Vaswani et al.'s code: PE[t, 2i] = sin(t / 10000^(2i/d)), PE[t, 2i+1] = cos(same), in double.
+inline double sinusoid(std::int64_t t, std::int64_t c, std::int64_t d) {
+  const double freq = std::pow(10000.0, -static_cast<double>(c - c % 2) / static_cast<double>(d));
+  return c % 2 == 0 ? std::sin(static_cast<double>(t) * freq) : std::cos(static_cast<double>(t) * freq);
+}
+
+/// cos/sin of RoPE's angles t·base^(−2i/d_head), i < d_head/2, for positions 0..n−1.
+template <class T>
+struct RopeTable {
+  std::int64_t half = 0, n = 0;
+  std::vector<T> cos_, sin_;
+  void ensure(std::int64_t positions, std::int64_t d_head, double base) {
+    if (positions <= n && half == d_head / 2) return;
+    half = d_head / 2;
+    n = std::max<std::int64_t>(positions, 2 * n);
+    cos_.resize(static_cast<std::size_t>(n * half));
+    sin_.resize(static_cast<std::size_t>(n * half));
+    for (std::int64_t t = 0; t < n; ++t)
+      for (std::int64_t i = 0; i < half; ++i) {
+        const double a = static_cast<double>(t) * std::pow(base, -2.0 * static_cast<double>(i) / static_cast<double>(d_head));
+        cos_[static_cast<std::size_t>(t * half + i)] = static_cast<T>(std::cos(a));
+        sin_[static_cast<std::size_t>(t * half + i)] = static_cast<T>(std::sin(a));
+      }
+  }
+};
+
+/// Rotates each head of each row of m in place by its position's angles (the half-split
+/// pairing (i, i + d_head/2) of GPT-NeoX / Llama). inverse = true applies the transpose rotation,
+/// which is the backward of the forward. pos[r] is row r's position. O(R·d).
+template <class T>
+void rope_apply(Matrix<T>& m, const std::int32_t* pos, std::int64_t n_heads, const RopeTable<T>& table, bool inverse) {
+  const Eigen::Index R = m.rows(), d = m.cols();
+  const std::int64_t dh = d / n_heads, half = dh / 2;
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const T* cs = table.cos_.data() + pos[r] * half;
+    const T* sn = table.sin_.data() + pos[r] * half;
+    for (std::int64_t h = 0; h < n_heads; ++h) {
+      T* x = m.data() + r * d + h * dh;
+      for (std::int64_t i = 0; i < half; ++i) {
+        const T a = x[i], b = x[i + half], c = cs[i], s = inverse ? -sn[i] : sn[i];
+        x[i] = a * c - b * s;
+        x[i + half] = a * s + b * c;
+      }
+    }
+  }
+}
+
+// ---- causal attention core -----------------------------------------------------------------
+
+/// A query row: it attends to key rows seq·key_stride + 0..pos (causal).
+struct QueryPos {
+  std::int32_t seq = 0;
+  std::int32_t pos = 0;
+};
+
+/// z[i, head h] = Σ_{j ≤ pos_i} softmax_j(scale_i · q_i,h · k_j,h) v_j,h for every query i and
+/// head h. q: [Q × d]; k, v: [keys × d]; scale: [Q]. probs receives the attention weights,
+/// probs[(i·H + h)·probs_stride + j]. O(Q·H·pos·d_head).
+template <class T>
+void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v, const std::vector<QueryPos>& qp,
+                       std::int64_t key_stride, std::int64_t n_heads, const T* scale, Matrix<T>& z,
+                       std::vector<T>& probs, std::int64_t probs_stride) {
+  const Eigen::Index Q = q.rows(), d = q.cols();
+  const std::int64_t dh = d / n_heads;
+  z.resize(Q, d);
+  probs.assign(static_cast<std::size_t>(Q * n_heads * probs_stride), T(0));
+  for (Eigen::Index i = 0; i < Q; ++i) {
+    const std::int64_t base = static_cast<std::int64_t>(qp[i].seq) * key_stride, n = qp[i].pos + 1;
+    for (std::int64_t h = 0; h < n_heads; ++h) {
+      const T* qi = q.data() + i * d + h * dh;
+      T* p = probs.data() + (i * n_heads + h) * probs_stride;
+      T mx = -std::numeric_limits<T>::infinity();
+      for (std::int64_t j = 0; j < n; ++j) {
+        const T* kj = k.data() + (base + j) * d + h * dh;
+        T s = 0;
+        for (std::int64_t c = 0; c < dh; ++c) s += qi[c] * kj[c];
+        p[j] = s * scale[i];
+        mx = std::max(mx, p[j]);
+      }
+      T sum = 0;
+      for (std::int64_t j = 0; j < n; ++j) {
+        p[j] = std::exp(p[j] - mx);
+        sum += p[j];
+      }
+      const T inv = T(1) / sum;
+      T* zi = z.data() + i * d + h * dh;
+      for (std::int64_t c = 0; c < dh; ++c) zi[c] = 0;
+      for (std::int64_t j = 0; j < n; ++j) {
+        p[j] *= inv;
+        const T* vj = v.data() + (base + j) * d + h * dh;
+        for (std::int64_t c = 0; c < dh; ++c) zi[c] += p[j] * vj[c];
+      }
+    }
+  }
+}
+
+/// Backward of attention_forward: dq (assigned), dk and dv (added; sized like k, v), and, when
+/// dscale is not null, dscale[i] = ∂L/∂scale_i (assigned). Softmax backward:
+/// ds_j = p_j (dp_j − Σ p dp), dp_j = dz·v_j.
+template <class T>
+void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v,
+                        const std::vector<QueryPos>& qp, std::int64_t key_stride, std::int64_t n_heads, const T* scale,
+                        const std::vector<T>& probs, std::int64_t probs_stride, Matrix<T>& dq, Matrix<T>& dk,
+                        Matrix<T>& dv, T* dscale) {
+  const Eigen::Index Q = q.rows(), d = q.cols();
+  const std::int64_t dh = d / n_heads;
+  dq.setZero(Q, d);
+  std::vector<T> ds(static_cast<std::size_t>(probs_stride));
+  for (Eigen::Index i = 0; i < Q; ++i) {
+    const std::int64_t base = static_cast<std::int64_t>(qp[i].seq) * key_stride, n = qp[i].pos + 1;
+    T dsc = 0;
+    for (std::int64_t h = 0; h < n_heads; ++h) {
+      const T* qi = q.data() + i * d + h * dh;
+      const T* dzi = dz.data() + i * d + h * dh;
+      T* dqi = dq.data() + i * d + h * dh;
+      const T* p = probs.data() + (i * n_heads + h) * probs_stride;
+      T pdp = 0;
+      for (std::int64_t j = 0; j < n; ++j) {
+        const T* vj = v.data() + (base + j) * d + h * dh;
+        T* dvj = dv.data() + (base + j) * d + h * dh;
+        T dp = 0;
+        for (std::int64_t c = 0; c < dh; ++c) {
+          dp += dzi[c] * vj[c];
+          dvj[c] += p[j] * dzi[c];
+        }
+        ds[static_cast<std::size_t>(j)] = dp;
+        pdp += p[j] * dp;
+      }
+      for (std::int64_t j = 0; j < n; ++j) {
+        const T g = p[j] * (ds[static_cast<std::size_t>(j)] - pdp);  // ∂L/∂(scaled score)
+        const T gs = g * scale[i];
+        const T* kj = k.data() + (base + j) * d + h * dh;
+        T* dkj = dk.data() + (base + j) * d + h * dh;
+        T qk = 0;
+        for (std::int64_t c = 0; c < dh; ++c) {
+          dqi[c] += gs * kj[c];
+          dkj[c] += gs * qi[c];
+          qk += qi[c] * kj[c];
+        }
+        dsc += g * qk;
+      }
+    }
+    if (dscale) dscale[i] = dsc;
+  }
+}
+
+// ---- loss ----------------------------------------------------------------------------------
+
+/// Cross-entropy of each row of logits against its target, with the log-sum-exp taken in double
+/// (float32 softmax collapse stalls grokking: length_grokking.md §3.3). Returns Σ_rows −log p
+/// in nats (double). When dlogits is not null it receives (softmax − onehot) · grad_scale.
+/// correct[r] (if not null) is 1 when argmax (lowest index on ties) equals the target. O(R·V).
+template <class T>
+double cross_entropy(const Matrix<T>& logits, const std::int32_t* targets, double grad_scale, Matrix<T>* dlogits,
+                     std::uint8_t* correct) {
+  const Eigen::Index R = logits.rows(), V = logits.cols();
+  if (dlogits) dlogits->resize(R, V);
+  double total = 0;
+  std::vector<double> e(static_cast<std::size_t>(V));
+  for (Eigen::Index r = 0; r < R; ++r) {
+    const T* l = logits.data() + r * V;
+    Eigen::Index am = 0;
+    for (Eigen::Index c = 1; c < V; ++c)
+      if (l[c] > l[am]) am = c;
+    const double mx = static_cast<double>(l[am]);
+    double sum = 0;
+    for (Eigen::Index c = 0; c < V; ++c) {
+      e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(l[c]) - mx);
+      sum += e[static_cast<std::size_t>(c)];
+    }
+    const double lse = mx + std::log(sum);
+    total += lse - static_cast<double>(l[targets[r]]);
+    if (correct) correct[r] = am == targets[r];
+    if (dlogits) {
+      T* dl = dlogits->data() + r * V;
+      const double inv = 1.0 / sum;
+      for (Eigen::Index c = 0; c < V; ++c)
+        dl[c] = static_cast<T>((e[static_cast<std::size_t>(c)] * inv - (c == targets[r] ? 1.0 : 0.0)) * grad_scale);
+    }
+  }
+  return total;
+}
+
+}  // namespace genlab::nn
+
+#endif  // GENLAB_NN_LAYERS_HPP
