@@ -11,4 +11,5 @@
 #include "genlab/splits/modular.hpp"
 #include "genlab/splits/scan.hpp"
 #include "genlab/splits/scan_mcd.hpp"
+#include "genlab/splits/skills.hpp"
 #endif  // GENLAB_SPLITS_HPP
