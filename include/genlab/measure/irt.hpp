@@ -241,6 +241,22 @@ ItemStep item_newton(bool two_pl, double b, double log_a, double prior_sd, Point
     du /= norm;
     db /= norm;
   }
+  // Backtrack until the item's (penalised) log-likelihood does not decrease: a full Newton step
+  // on the non-concave (log a, b) surface can overshoot and cycle.
+  const auto loglik = [&](double bb, double uu) {
+    const double aa = std::exp(uu);
+    double ll = prior_sd > 0.0 ? -0.5 * uu * uu / (prior_sd * prior_sd) : 0.0;
+    for_each_point([&](double theta, double r, double n) {
+      const double z = aa * (theta - bb);
+      ll += r * log_sigmoid(z) + (n - r) * log_sigmoid(-z);
+    });
+    return ll;
+  };
+  const double ll0 = loglik(b, log_a);
+  for (int halvings = 0; halvings < 30 && loglik(b + db, log_a + du) < ll0; ++halvings) {
+    du /= 2.0;
+    db /= 2.0;
+  }
   s.log_a = log_a + du;
   s.b = b + db;
   s.change = std::max(std::fabs(db), std::fabs(std::exp(s.log_a) - a));
@@ -292,7 +308,8 @@ inline double logit_clamped(double p) {
 
 /// Joint maximum likelihood. Each iteration takes one Newton step for every item (abilities
 /// fixed) and every respondent (items fixed), then re-centres θ to mean 0 (2PL: also sd 1,
-/// rescaling a and b so that the predictions are unchanged). Standard errors are the inverse
+/// rescaling a and b so that the predictions are unchanged; with a discrimination prior the
+/// prior fixes the scale instead, and only the mean is constrained). Standard errors are the inverse
 /// Fisher information of each parameter block with the others held fixed. JML's estimates
 /// carry the known O(1/items) bias (Andersen 1973); with hundreds of items it is small.
 /// O(iterations · items · respondents).
@@ -312,6 +329,13 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     }
   const auto ex_i = detail::extreme_scores(n_item, r_item, config.extreme_adjustment);
   const auto ex_j = detail::extreme_scores(n_resp, r_resp, config.extreme_adjustment);
+  // One adjusted response per cell, shared by the item and the respondent passes, so that both
+  // sets of likelihood equations agree on the total score (otherwise the common location
+  // would drift forever). A cell of an extreme item takes the item's adjustment.
+  const auto effective = [&](std::size_t i, std::size_t j, std::int8_t y) {
+    if (ex_i.extreme[i]) return y ? ex_i.correct_value[i] : ex_i.incorrect_value[i];
+    return y ? ex_j.correct_value[j] : ex_j.incorrect_value[j];
+  };
   IrtFit fit;
   fit.config = config;
   std::vector<double> b(I), log_a(I, 0.0), theta(J);
@@ -327,7 +351,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
       const std::int8_t* row = &data.responses[i * J];
       steps[i] = detail::item_newton(two_pl, b[i], log_a[i], config.discrimination_prior_sd, [&](auto&& point) {
         for (std::size_t j = 0; j < J; ++j)
-          if (row[j] >= 0) point(theta[j], row[j] ? ex_i.correct_value[i] : ex_i.incorrect_value[i], 1.0);
+          if (row[j] >= 0) point(theta[j], effective(i, j, row[j]), 1.0);
       });
     });
   };
@@ -342,7 +366,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
         if (col[i] < 0) continue;
         const double a = std::exp(log_a[i]);
         const double p = irt_probability(theta[j], b[i], a);
-        const double y = col[i] ? ex_j.correct_value[j] : ex_j.incorrect_value[j];
+        const double y = effective(i, j, col[i]);
         g += a * (y - p);
         h += a * a * p * (1.0 - p);
       }
@@ -359,7 +383,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     for (double t : theta) mean += t;
     mean /= static_cast<double>(J);
     double scale = 1.0;
-    if (two_pl && J > 1) {
+    if (two_pl && J > 1 && config.discrimination_prior_sd == 0.0) {  // a prior on log a fixes the scale itself
       double ss = 0.0;
       for (double t : theta) ss += (t - mean) * (t - mean);
       const double sd = std::sqrt(ss / static_cast<double>(J));
@@ -532,7 +556,7 @@ inline IrtFit fit_irt_mml(const ResponseMatrix& data, const IrtConfig& config) {
     // false gives the latter, slowly).
     const Eigen::RowVectorXd mass = W.colwise().sum() / static_cast<double>(J);
     const double mu = config.parameter_expansion ? mass.dot(x) : 0.0;
-    const double s = two_pl && config.parameter_expansion ? std::sqrt(std::max(mass.dot(x.cwiseProduct(x)) - mu * mu, 1e-6)) : 1.0;
+    const double s = two_pl && config.parameter_expansion && config.discrimination_prior_sd == 0.0 ? std::sqrt(std::max(mass.dot(x.cwiseProduct(x)) - mu * mu, 1e-6)) : 1.0;
     for (std::size_t i = 0; i < I; ++i) {
       const double nb = (steps[i].b - mu) / s, nla = steps[i].log_a + std::log(s);
       change = std::max({change, std::fabs(nb - b[i]), std::fabs(std::exp(nla) - std::exp(log_a[i]))});
