@@ -300,20 +300,25 @@ double cross_entropy(const Matrix<T>& logits, const std::int32_t* targets, doubl
     Eigen::Index am = 0;
     for (Eigen::Index c = 1; c < V; ++c)
       if (l[c] > l[am]) am = c;
+    // log Σ exp(l − max) = log1p(Σ_{c ≠ argmax} exp(l_c − max)): exact for a confident model
+    // whose loss is far below one ulp of 1 (where log(sum) and 1 − p would round to 0).
     const double mx = static_cast<double>(l[am]);
-    double sum = 0;
+    double rest = 0;
     for (Eigen::Index c = 0; c < V; ++c) {
-      e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(l[c]) - mx);
-      sum += e[static_cast<std::size_t>(c)];
+      e[static_cast<std::size_t>(c)] = c == am ? 1.0 : std::exp(static_cast<double>(l[c]) - mx);
+      if (c != am) rest += e[static_cast<std::size_t>(c)];
     }
-    const double lse = mx + std::log(sum);
-    total += lse - static_cast<double>(l[targets[r]]);
+    const double sum = 1.0 + rest;
+    total += std::log1p(rest) - (static_cast<double>(l[targets[r]]) - mx);
     if (correct) correct[r] = am == targets[r];
     if (dlogits) {
       T* dl = dlogits->data() + r * V;
       const double inv = 1.0 / sum;
-      for (Eigen::Index c = 0; c < V; ++c)
-        dl[c] = static_cast<T>((e[static_cast<std::size_t>(c)] * inv - (c == targets[r] ? 1.0 : 0.0)) * grad_scale);
+      for (Eigen::Index c = 0; c < V; ++c) {
+        double g = e[static_cast<std::size_t>(c)] * inv;
+        if (c == targets[r]) g = c == am ? -rest * inv : g - 1.0;  // 1 − p_max = rest / sum, exactly
+        dl[c] = static_cast<T>(g * grad_scale);
+      }
     }
   }
   return total;

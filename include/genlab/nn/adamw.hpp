@@ -1,0 +1,186 @@
+#ifndef GENLAB_NN_ADAMW_HPP
+#define GENLAB_NN_ADAMW_HPP
+// AdamW (Loshchilov & Hutter 2019) with decoupled weight decay, linear warmup, constant or cosine
+// schedule and global-norm gradient clipping, written to match torch.optim.AdamW step for step
+// (same operation order), so a PyTorch run on the same weights gives the same trajectory.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "genlab/core/error.hpp"
+#include "genlab/core/io/json.hpp"
+#include "genlab/nn/parameters.hpp"
+
+namespace genlab::nn {
+
+/// Learning-rate schedule after warmup.
+enum class Schedule { constant, cosine };
+inline const char* to_string(Schedule s) { return s == Schedule::constant ? "constant" : "cosine"; }
+
+/// Optimizer settings. Defaults are Nanda et al.'s grokking run (length_grokking.md §3.2).
+struct AdamWConfig {
+  double lr = 1e-3;
+  double beta1 = 0.9;
+  double beta2 = 0.98;
+  double eps = 1e-8;
+  double weight_decay = 1.0;        // decoupled: θ ← θ·(1 − lr_t·wd) before the Adam step
+  std::int64_t warmup_steps = 10;   // lr_t = lr·min(1, (t+1)/warmup) for update t = 0, 1, ...
+  Schedule schedule = Schedule::constant;
+  std::int64_t total_steps = 0;     // cosine: decays to min_lr_ratio·lr at this many updates
+  double min_lr_ratio = 0.0;
+  double grad_clip = 0.0;           // max global L2 norm of the gradient; 0 = no clipping
+  bool decay_matrices_only = false; // false: decay every parameter (torch's default, Nanda, Power)
+
+  void validate() const {
+    const char* where = "genlab::nn::AdamWConfig::validate";
+    core::require(lr > 0 && std::isfinite(lr), where, "lr", lr, "a finite value > 0");
+    core::require(beta1 >= 0 && beta1 < 1, where, "beta1", beta1, "in [0, 1)");
+    core::require(beta2 >= 0 && beta2 < 1, where, "beta2", beta2, "in [0, 1)");
+    core::require(eps > 0, where, "eps", eps, "> 0");
+    core::require(weight_decay >= 0, where, "weight_decay", weight_decay, ">= 0");
+    core::require(warmup_steps >= 0, where, "warmup_steps", warmup_steps, ">= 0");
+    core::require(schedule != Schedule::cosine || total_steps > warmup_steps, where, "total_steps", total_steps,
+                  "> warmup_steps = " + std::to_string(warmup_steps) + " with a cosine schedule");
+    core::require(min_lr_ratio >= 0 && min_lr_ratio <= 1, where, "min_lr_ratio", min_lr_ratio, "in [0, 1]");
+    core::require(grad_clip >= 0, where, "grad_clip", grad_clip, ">= 0 (0 = off)");
+  }
+
+  /// Learning rate of update `step` (0-based).
+  double lr_at(std::int64_t step) const {
+    double f = 1.0;
+    if (warmup_steps > 0 && step < warmup_steps) f = static_cast<double>(step + 1) / static_cast<double>(warmup_steps);
+    if (schedule == Schedule::cosine && step >= warmup_steps) {
+      const double progress = std::min(1.0, static_cast<double>(step - warmup_steps) /
+                                                static_cast<double>(std::max<std::int64_t>(1, total_steps - warmup_steps)));
+      f = min_lr_ratio + (1.0 - min_lr_ratio) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * progress));
+    }
+    return lr * f;
+  }
+
+  core::Json to_json() const {
+    core::Json j;
+    j["lr"] = lr;
+    j["beta1"] = beta1;
+    j["beta2"] = beta2;
+    j["eps"] = eps;
+    j["weight_decay"] = weight_decay;
+    j["warmup_steps"] = warmup_steps;
+    j["schedule"] = to_string(schedule);
+    j["total_steps"] = total_steps;
+    j["min_lr_ratio"] = min_lr_ratio;
+    j["grad_clip"] = grad_clip;
+    j["decay_matrices_only"] = decay_matrices_only;
+    return j;
+  }
+  static AdamWConfig from_json(const core::Json& j) {
+    AdamWConfig c;
+    auto get = [&](const char* k, auto& f) {
+      if (j.contains(k)) f = j.at(k).get<std::decay_t<decltype(f)>>();
+    };
+    get("lr", c.lr);
+    get("beta1", c.beta1);
+    get("beta2", c.beta2);
+    get("eps", c.eps);
+    get("weight_decay", c.weight_decay);
+    get("warmup_steps", c.warmup_steps);
+    get("total_steps", c.total_steps);
+    get("min_lr_ratio", c.min_lr_ratio);
+    get("grad_clip", c.grad_clip);
+    get("decay_matrices_only", c.decay_matrices_only);
+    if (j.contains("schedule")) {
+      const std::string s = j.at("schedule").get<std::string>();
+      core::require(s == "constant" || s == "cosine", "genlab::nn::AdamWConfig::from_json", "schedule", s,
+                    "\"constant\" or \"cosine\"");
+      c.schedule = s == "constant" ? Schedule::constant : Schedule::cosine;
+    }
+    c.validate();
+    return c;
+  }
+};
+
+/// What one update did.
+struct AdamWStep {
+  double lr = 0;
+  double grad_norm = 0;   // global L2 norm before clipping
+  double clip_scale = 1;  // factor applied to the gradient (1 = not clipped)
+};
+
+/// AdamW state: first and second moments in the model's precision, and the update count.
+template <class T>
+class AdamW {
+ public:
+  explicit AdamW(const AdamWConfig& cfg = {}) : cfg_(cfg) { cfg_.validate(); }
+
+  const AdamWConfig& config() const { return cfg_; }
+  std::int64_t step() const { return step_; }
+  std::vector<T>& m() { return m_; }
+  std::vector<T>& v() { return v_; }
+  const std::vector<T>& m() const { return m_; }
+  const std::vector<T>& v() const { return v_; }
+  /// Restores a saved state (checkpoint resume).
+  void set_state(std::int64_t step, std::vector<T> m, std::vector<T> v) {
+    core::require(m.size() == v.size(), "genlab::nn::AdamW::set_state", "v.size()", v.size(),
+                  "m.size() = " + std::to_string(m.size()));
+    step_ = step;
+    m_ = std::move(m);
+    v_ = std::move(v);
+  }
+
+  /// One update of `params` with gradient `grad` (clipped in place if grad_clip > 0), as
+  /// torch.optim.AdamW: θ ← θ(1 − lr·wd); m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;
+  /// θ ← θ − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + eps). O(parameters).
+  AdamWStep update(std::vector<T>& params, std::vector<T>& grad, const ParameterLayout& layout) {
+    const std::size_t n = params.size();
+    core::require(grad.size() == n, "genlab::nn::AdamW::update", "grad.size()", grad.size(),
+                  "params.size() = " + std::to_string(n));
+    if (m_.size() != n) {
+      m_.assign(n, T(0));
+      v_.assign(n, T(0));
+    }
+    AdamWStep info;
+    info.lr = cfg_.lr_at(step_);
+    double sq = 0;
+    for (std::size_t i = 0; i < n; ++i) sq += static_cast<double>(grad[i]) * static_cast<double>(grad[i]);
+    info.grad_norm = std::sqrt(sq);
+    if (!std::isfinite(info.grad_norm))
+      throw std::runtime_error("genlab::nn::AdamW::update: gradient norm is not finite at update " +
+                               std::to_string(step_));
+    if (cfg_.grad_clip > 0 && info.grad_norm > cfg_.grad_clip) {
+      info.clip_scale = cfg_.grad_clip / (info.grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
+      const T s = static_cast<T>(info.clip_scale);
+      for (auto& g : grad) g *= s;
+    }
+    ++step_;
+    const double bc1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(step_));
+    const double bc2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(step_));
+    const T step_size = static_cast<T>(info.lr / bc1), bc2_sqrt = static_cast<T>(std::sqrt(bc2));
+    const T b1 = static_cast<T>(cfg_.beta1), b2 = static_cast<T>(cfg_.beta2), eps = static_cast<T>(cfg_.eps);
+    const T one_b1 = static_cast<T>(1.0 - cfg_.beta1), one_b2 = static_cast<T>(1.0 - cfg_.beta2);
+    const T decay = static_cast<T>(1.0 - info.lr * cfg_.weight_decay);
+    for (const auto& p : layout.infos()) {
+      const bool decayed = cfg_.weight_decay > 0 && (!cfg_.decay_matrices_only || p.is_matrix);
+      T* x = params.data() + p.offset;
+      const T* g = grad.data() + p.offset;
+      T* m = m_.data() + p.offset;
+      T* v = v_.data() + p.offset;
+      for (std::size_t i = 0; i < p.size; ++i) {
+        if (decayed) x[i] *= decay;
+        m[i] = b1 * m[i] + one_b1 * g[i];
+        v[i] = b2 * v[i] + one_b2 * g[i] * g[i];
+        x[i] -= step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
+      }
+    }
+    return info;
+  }
+
+ private:
+  AdamWConfig cfg_;
+  std::vector<T> m_, v_;
+  std::int64_t step_ = 0;
+};
+
+}  // namespace genlab::nn
+
+#endif  // GENLAB_NN_ADAMW_HPP

@@ -1,0 +1,206 @@
+#ifndef GENLAB_NN_TRAINER_HPP
+#define GENLAB_NN_TRAINER_HPP
+// The training loop: full-batch or shuffled minibatch AdamW steps, evaluation every N updates on
+// named sets (logged as CSV and JSON Lines), atomic checkpoints, and exact resume: minibatch
+// order is a function of (data_seed, epoch) and everything else lives in the checkpoint, so a
+// run killed and resumed produces the same losses bit for bit as one never interrupted.
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "genlab/core/io/csv.hpp"
+#include "genlab/core/io/json.hpp"
+#include "genlab/core/progress.hpp"
+#include "genlab/core/random.hpp"
+#include "genlab/nn/adamw.hpp"
+#include "genlab/nn/batch.hpp"
+#include "genlab/nn/checkpoint.hpp"
+
+namespace genlab::nn {
+
+/// Loop settings.
+struct TrainConfig {
+  std::int64_t steps = 1000;            // total updates (a resumed run continues up to this)
+  std::int64_t batch_size = 0;          // 0 = full batch: one update per epoch on all data
+  std::uint64_t data_seed = 0;          // minibatch order: epoch e is a Philox(data_seed, e) shuffle
+  std::int64_t eval_every = 100;        // evaluate and log every this many updates (0 = never)
+  std::int64_t checkpoint_every = 0;    // 0 = only at the end (if checkpoint_dir is set)
+  std::filesystem::path checkpoint_dir; // empty = no checkpoints
+  bool resume = true;                   // continue from checkpoint_dir when it holds a checkpoint
+  std::filesystem::path log_csv;        // empty = no CSV log
+  std::filesystem::path log_jsonl;      // empty = no JSONL log
+  std::int64_t rows_per_shard = 512;    // see Workspace
+  bool progress = false;                // progress line on stderr
+
+  void validate() const {
+    const char* where = "genlab::nn::TrainConfig::validate";
+    core::require(steps >= 0, where, "steps", steps, ">= 0");
+    core::require(batch_size >= 0, where, "batch_size", batch_size, ">= 0 (0 = full batch)");
+    core::require(eval_every >= 0, where, "eval_every", eval_every, ">= 0");
+    core::require(checkpoint_every >= 0, where, "checkpoint_every", checkpoint_every, ">= 0");
+    core::require(rows_per_shard >= 1, where, "rows_per_shard", rows_per_shard, ">= 1");
+  }
+};
+
+/// What a run did: the training loss of every update (nats, the batch's loss before the update)
+/// and the logged evaluation rows.
+struct TrainResult {
+  std::int64_t steps = 0;
+  std::vector<double> train_loss_nats;
+  std::vector<core::Json> log;
+  double seconds = 0;
+};
+
+/// Trains a model in place. Usage:
+///   Trainer<float> t(model, adam_cfg, train_cfg);
+///   t.add_eval("test", test_set);
+///   TrainResult r = t.train(train_set);
+template <class T>
+class Trainer {
+ public:
+  /// Called at every evaluation with the row being logged (add metrics to it) and the model;
+  /// return false to stop training after this evaluation.
+  using EvalCallback = std::function<bool(std::int64_t step, core::Json& row, const Transformer<T>& model)>;
+
+  Trainer(Transformer<T>& model, const AdamWConfig& opt, const TrainConfig& cfg)
+      : model_(model), opt_(opt), cfg_(cfg) {
+    cfg_.validate();
+    ws_.rows_per_shard = cfg_.rows_per_shard;
+  }
+
+  /// Evaluates `data` (teacher-forced loss, token accuracy, exact match) at every evaluation,
+  /// logged as <name>_loss, <name>_token_acc, <name>_exact_match. `data` must outlive train().
+  void add_eval(const std::string& name, const std::vector<core::Sequence>& data) { evals_.push_back({name, &data}); }
+  void on_eval(EvalCallback cb) { callback_ = std::move(cb); }
+  AdamW<T>& optimizer() { return opt_; }
+  Workspace<T>& workspace() { return ws_; }
+
+  /// Runs updates until cfg.steps (resuming from the checkpoint if asked). Throws
+  /// std::runtime_error if the loss becomes NaN or infinite.
+  TrainResult train(const std::vector<core::Sequence>& data) {
+    core::require(!data.empty(), "genlab::nn::Trainer::train", "data.size()", data.size(), ">= 1");
+    const auto start = std::chrono::steady_clock::now();
+    TrainResult res;
+    std::int64_t step = 0;
+    if (!cfg_.checkpoint_dir.empty() && cfg_.resume && !find_checkpoint(cfg_.checkpoint_dir).empty()) {
+      const core::Json state = load_checkpoint(cfg_.checkpoint_dir, model_, &opt_);
+      step = state.at("step").get<std::int64_t>();
+      res.train_loss_nats = state.at("train_loss_nats").get<std::vector<double>>();
+      for (const auto& row : state.at("log")) res.log.push_back(row);
+    }
+    const std::size_t N = data.size();
+    const std::size_t B = cfg_.batch_size == 0 ? N : std::min<std::size_t>(N, static_cast<std::size_t>(cfg_.batch_size));
+    const std::int64_t per_epoch = static_cast<std::int64_t>((N + B - 1) / B);
+    std::vector<std::size_t> perm(N), batch;
+    std::int64_t perm_epoch = -1;
+    std::vector<T> grad;
+    core::ProgressOptions po;
+    po.quiet = !cfg_.progress;
+    core::Progress progress("train", static_cast<std::size_t>(cfg_.steps), po);
+    progress.set(static_cast<std::size_t>(step));
+    bool keep_going = true;
+    if (step == 0 && cfg_.eval_every > 0 && res.log.empty()) keep_going = evaluate_and_log(0, res, NAN, 0.0, NAN);
+    while (keep_going && step < cfg_.steps) {
+      // The batch of update `step`.
+      const std::int64_t epoch = step / per_epoch, j = step % per_epoch;
+      if (B == N) {
+        batch.resize(N);
+        for (std::size_t i = 0; i < N; ++i) batch[i] = i;
+      } else {
+        if (epoch != perm_epoch) {
+          for (std::size_t i = 0; i < N; ++i) perm[i] = i;
+          core::Philox4x32 g = core::philox_stream(cfg_.data_seed, static_cast<std::uint64_t>(epoch));
+          core::shuffle(perm.begin(), perm.end(), g);
+          perm_epoch = epoch;
+        }
+        const std::size_t lo = static_cast<std::size_t>(j) * B, hi = std::min(N, lo + B);
+        batch.assign(perm.begin() + static_cast<std::ptrdiff_t>(lo), perm.begin() + static_cast<std::ptrdiff_t>(hi));
+      }
+      const BatchLoss bl = batch_loss_and_grad(model_, data, batch, &grad, ws_);
+      if (!std::isfinite(bl.loss_nats))
+        throw std::runtime_error("genlab::nn::Trainer::train: training loss is not finite at update " +
+                                 std::to_string(step));
+      const AdamWStep info = opt_.update(model_.parameters(), grad, model_.layout());
+      res.train_loss_nats.push_back(bl.loss_nats);
+      ++step;
+      progress.set(static_cast<std::size_t>(step));
+      if (cfg_.eval_every > 0 && step % cfg_.eval_every == 0)
+        keep_going = evaluate_and_log(step, res, bl.loss_nats, info.lr, info.grad_norm);
+      if (!cfg_.checkpoint_dir.empty() && cfg_.checkpoint_every > 0 && step % cfg_.checkpoint_every == 0)
+        checkpoint(step, res);
+    }
+    if (!cfg_.checkpoint_dir.empty()) checkpoint(step, res);
+    res.steps = step;
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return res;
+  }
+
+ private:
+  struct Eval {
+    std::string name;
+    const std::vector<core::Sequence>* data;
+  };
+
+  bool evaluate_and_log(std::int64_t step, TrainResult& res, double train_loss, double lr, double grad_norm) {
+    core::Json row;
+    row["step"] = step;
+    row["train_loss"] = train_loss;
+    row["lr"] = lr;
+    row["grad_norm"] = grad_norm;
+    for (const auto& e : evals_) {
+      const EvalMetrics m = evaluate(model_, *e.data, ws_);
+      row[e.name + "_loss"] = m.loss_nats;
+      row[e.name + "_token_acc"] = m.token_accuracy;
+      row[e.name + "_exact_match"] = m.exact_match;
+    }
+    bool go = true;
+    if (callback_) go = callback_(step, row, model_);
+    res.log.push_back(row);
+    write_logs(res.log);
+    return go;
+  }
+
+  void write_logs(const std::vector<core::Json>& log) const {
+    if (!cfg_.log_jsonl.empty()) core::write_jsonl(cfg_.log_jsonl, log);
+    if (!cfg_.log_csv.empty() && !log.empty()) {
+      std::vector<std::string> header;
+      for (auto it = log.front().begin(); it != log.front().end(); ++it) header.push_back(it.key());
+      core::CsvTable table(header);
+      for (const auto& row : log) {
+        std::vector<std::string> fields;
+        for (const auto& k : header) {
+          if (!row.contains(k) || row.at(k).is_null()) fields.emplace_back("");
+          else if (row.at(k).is_number_float()) fields.push_back(core::CsvTable::format(row.at(k).get<double>()));
+          else if (row.at(k).is_string()) fields.push_back(row.at(k).get<std::string>());
+          else fields.push_back(row.at(k).dump());
+        }
+        table.add_row(std::move(fields));
+      }
+      core::write_csv(cfg_.log_csv, table);
+    }
+  }
+
+  void checkpoint(std::int64_t step, const TrainResult& res) {
+    core::Json state;
+    state["step"] = step;
+    state["train_loss_nats"] = res.train_loss_nats;
+    state["log"] = res.log;
+    save_checkpoint(cfg_.checkpoint_dir, model_, &opt_, state);
+  }
+
+  Transformer<T>& model_;
+  AdamW<T> opt_;
+  TrainConfig cfg_;
+  Workspace<T> ws_;
+  std::vector<Eval> evals_;
+  EvalCallback callback_;
+};
+
+}  // namespace genlab::nn
+
+#endif  // GENLAB_NN_TRAINER_HPP

@@ -1,0 +1,186 @@
+// Each operation's hand-written backward against central finite differences in double, on
+// L = Σ G ⊙ op(inputs) with a random upstream gradient G.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <functional>
+
+#include "genlab/core/random.hpp"
+#include "genlab/nn/layers.hpp"
+
+using namespace genlab::nn;
+using Mat = Matrix<double>;
+
+namespace {
+
+Mat random_matrix(Eigen::Index r, Eigen::Index c, std::uint64_t seed, double sd = 1.0) {
+  auto g = genlab::core::philox_stream(seed, 0);
+  Mat m(r, c);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = sd * genlab::core::normal_double(g);
+  return m;
+}
+
+// max |analytic − fd| / max(|analytic|, 1e-3) over every entry of x, with loss(x) scalar.
+double check(Mat& x, const Mat& analytic, const std::function<double()>& loss) {
+  const double h = 1e-5;
+  double worst = 0;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double x0 = x.data()[i];
+    x.data()[i] = x0 + h;
+    const double lp = loss();
+    x.data()[i] = x0 - h;
+    const double lm = loss();
+    x.data()[i] = x0;
+    const double fd = (lp - lm) / (2 * h);
+    worst = std::max(worst, std::abs(fd - analytic.data()[i]) / std::max(std::abs(analytic.data()[i]), 1e-3));
+  }
+  return worst;
+}
+
+double dot(const Mat& a, const Mat& b) { return (a.array() * b.array()).sum(); }
+
+}  // namespace
+
+TEST_CASE("linear backward matches finite differences") {
+  Mat x = random_matrix(5, 4, 1), w = random_matrix(4, 3, 2), b = random_matrix(3, 1, 3), G = random_matrix(5, 3, 4);
+  auto loss = [&] {
+    Mat y;
+    linear_forward(x, w, b.data(), y);
+    return dot(y, G);
+  };
+  Mat dx, dw = Mat::Zero(4, 3), db = Mat::Zero(3, 1);
+  linear_backward(G, x, w, dw, db.data(), &dx);
+  CHECK(check(x, dx, loss) < 1e-7);
+  CHECK(check(w, dw, loss) < 1e-7);
+  CHECK(check(b, db, loss) < 1e-7);
+}
+
+TEST_CASE("layernorm backward matches finite differences") {
+  Mat x = random_matrix(4, 6, 5, 2.0), g = random_matrix(6, 1, 6), b = random_matrix(6, 1, 7), G = random_matrix(4, 6, 8);
+  auto loss = [&] {
+    Mat y;
+    Vector<double> m, r;
+    layernorm_forward(x, g.data(), b.data(), 1e-5, y, m, r);
+    return dot(y, G);
+  };
+  Mat y, dx;
+  Vector<double> m, r;
+  layernorm_forward(x, g.data(), b.data(), 1e-5, y, m, r);
+  Mat dg = Mat::Zero(6, 1), db = Mat::Zero(6, 1);
+  layernorm_backward(G, x, g.data(), m, r, dx, dg.data(), db.data(), false);
+  CHECK(check(x, dx, loss) < 1e-7);
+  CHECK(check(g, dg, loss) < 1e-7);
+  CHECK(check(b, db, loss) < 1e-7);
+  // With g = 1, b = 0 every output row has mean 0 and variance 1.
+  Mat ones = Mat::Ones(6, 1), zeros = Mat::Zero(6, 1);
+  layernorm_forward(x, ones.data(), zeros.data(), 1e-12, y, m, r);
+  for (Eigen::Index i = 0; i < y.rows(); ++i) {
+    CHECK(y.row(i).mean() == Approx(0).margin(1e-12));
+    CHECK(y.row(i).squaredNorm() / 6 == Approx(1).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("activation backward matches finite differences; GELU has its closed-form values") {
+  for (Activation a : {Activation::relu, Activation::gelu}) {
+    Mat x = random_matrix(3, 7, 9), G = random_matrix(3, 7, 10);
+    auto loss = [&] {
+      Mat y;
+      activation_forward(a, x, y);
+      return dot(y, G);
+    };
+    Mat dx;
+    activation_backward(a, G, x, dx);
+    CHECK(check(x, dx, loss) < 1e-7);
+  }
+  Mat x(1, 3), y;
+  x << -1.0, 0.0, 1.0;
+  activation_forward(Activation::gelu, x, y);
+  CHECK(y(0, 0) == Approx(-0.15865525393145707));  // −Φ(−1)
+  CHECK(y(0, 1) == 0.0);
+  CHECK(y(0, 2) == Approx(0.8413447460685429));  // Φ(1)
+}
+
+TEST_CASE("RoPE is a rotation: its inverse is its transpose and it preserves norms") {
+  RopeTable<double> table;
+  table.ensure(6, 4, 10000.0);
+  Mat x = random_matrix(6, 8, 11), y = x;
+  std::vector<std::int32_t> pos = {0, 1, 2, 3, 4, 5};
+  rope_apply(y, pos.data(), 2, table, false);
+  for (Eigen::Index r = 0; r < 6; ++r) CHECK(y.row(r).norm() == Approx(x.row(r).norm()));
+  CHECK((y.row(0) - x.row(0)).norm() == Approx(0).margin(1e-15));  // position 0: identity
+  // ⟨rope(q, s), rope(k, t)⟩ depends on t − s only.
+  Mat q = random_matrix(1, 8, 12), k = random_matrix(1, 8, 13);
+  auto rotated_dot = [&](std::int32_t s, std::int32_t t) {
+    Mat a = q, b = k;
+    rope_apply(a, &s, 2, table, false);
+    rope_apply(b, &t, 2, table, false);
+    return dot(a, b);
+  };
+  CHECK(rotated_dot(1, 3) == Approx(rotated_dot(2, 4)));
+  Mat G = random_matrix(6, 8, 14), xx = x;
+  auto loss = [&] {
+    Mat z = xx;
+    rope_apply(z, pos.data(), 2, table, false);
+    return dot(z, G);
+  };
+  Mat dx = G;
+  rope_apply(dx, pos.data(), 2, table, true);
+  CHECK(check(xx, dx, loss) < 1e-7);
+}
+
+TEST_CASE("causal attention backward matches finite differences, scale gradient included") {
+  // Two sequences of 4 positions; queries at every position.
+  const std::int64_t H = 2, len = 4;
+  Mat q = random_matrix(8, 6, 15), k = random_matrix(8, 6, 16), v = random_matrix(8, 6, 17), G = random_matrix(8, 6, 18);
+  std::vector<QueryPos> qp;
+  for (std::int32_t s = 0; s < 2; ++s)
+    for (std::int32_t t = 0; t < len; ++t) qp.push_back({s, t});
+  Mat scale = random_matrix(8, 1, 19);
+  scale.array() = scale.array().abs() + 0.3;
+  auto loss = [&] {
+    Mat z;
+    std::vector<double> probs;
+    attention_forward(q, k, v, qp, len, H, scale.data(), z, probs, len);
+    return dot(z, G);
+  };
+  Mat z, dq, dk = Mat::Zero(8, 6), dv = Mat::Zero(8, 6), dscale(8, 1);
+  std::vector<double> probs;
+  attention_forward(q, k, v, qp, len, H, scale.data(), z, probs, len);
+  // Causality: position 0's weights put everything on key 0; every row of weights sums to 1.
+  CHECK(probs[0] == 1.0);
+  for (std::size_t i = 0; i < qp.size(); ++i)
+    for (std::int64_t h = 0; h < H; ++h) {
+      double s = 0;
+      for (std::int64_t j = 0; j < len; ++j) s += probs[(i * H + h) * len + j];
+      CHECK(s == Approx(1.0));
+    }
+  attention_backward(G, q, k, v, qp, len, H, scale.data(), probs, len, dq, dk, dv, dscale.data());
+  CHECK(check(q, dq, loss) < 1e-7);
+  CHECK(check(k, dk, loss) < 1e-7);
+  CHECK(check(v, dv, loss) < 1e-7);
+  CHECK(check(scale, dscale, loss) < 1e-7);
+}
+
+TEST_CASE("cross-entropy is stable for huge logits and its gradient is softmax minus one-hot") {
+  Mat logits(2, 3);
+  logits << 1000.0, 0.0, -1000.0, 1.0, 2.0, 3.0;
+  std::int32_t targets[2] = {0, 2};
+  Mat dl;
+  std::uint8_t correct[2];
+  const double loss = cross_entropy(logits, targets, 1.0, &dl, correct);
+  const double expected_row2 = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3.0;
+  CHECK(std::isfinite(loss));
+  CHECK(loss == Approx(expected_row2));  // row 1 contributes log(1 + e^-1000 + e^-2000) ≈ 0
+  CHECK(correct[0] == 1);
+  CHECK(correct[1] == 1);
+  Mat x = random_matrix(3, 5, 20);
+  std::int32_t t3[3] = {1, 4, 0};
+  cross_entropy(x, t3, 0.5, &dl, nullptr);
+  auto f = [&] { return 0.5 * cross_entropy<double>(x, t3, 1.0, nullptr, nullptr); };
+  CHECK(check(x, dl, std::function<double()>(f)) < 1e-7);
+  // Float logits: the log-sum-exp is taken in double, so a float model's loss is not quantized.
+  Matrix<float> lf(1, 2);
+  lf << 30.0f, 0.0f;
+  std::int32_t t1 = 0;
+  CHECK(cross_entropy<float>(lf, &t1, 1.0, nullptr, nullptr) == Approx(std::log1p(std::exp(-30.0))).epsilon(1e-6));
+}
