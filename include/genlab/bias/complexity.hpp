@@ -22,15 +22,13 @@
 #include <string>
 #include <vector>
 
+#include "genlab/bias/detail/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 
 namespace genlab::bias {
 
 namespace detail {
-inline constexpr double kPi = 3.14159265358979323846;
-inline constexpr double kLn2 = 0.69314718055994530942;
-
 // ln(e^a + e^b) without overflow.
 inline double log_add_exp(double a, double b) {
   if (a == -std::numeric_limits<double>::infinity()) return b;

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <boost/math/special_functions/gamma.hpp>
 
@@ -110,37 +111,70 @@ inline double ncx2_log_cdf(double x, double df, double nc) {
 /// −ln F(x; ν, λ) in nats: the exact inductive bias of P2 for x = ε/s.
 inline double ncx2_neg_log_cdf(double x, double df, double nc) { return -ncx2_log_cdf(x, df, nc); }
 
-/// ln f(x; ν, λ), the log density of the noncentral χ² (x > 0), summed in log space with a
-/// term recurrence (one lgamma per call). Used by the maximum-likelihood fit.
-inline double ncx2_log_pdf(double x, double df, double nc) {
-  if (!(x > 0) || std::isinf(x)) return detail::kNegInf;
-  const double mu = 0.5 * nc, y = 0.5 * x, a = 0.5 * df;
-  auto log_chi2 = [&](double j) {  // ln f_{χ²_{ν+2j}}(x)
-    const double h = a + j;
-    return (h - 1) * std::log(x) - y - h * std::log(2.0) - std::lgamma(h);
-  };
-  if (mu == 0) return log_chi2(0);
-  // Largest term: ratio t_{j+1}/t_j = mu·y/((j+1)(a+j)) crosses 1 at the root of j² + (a+1)j + a − mu·y.
-  const double b = a + 1, c = a - mu * y;
-  const double jr = 0.5 * (-b + std::sqrt(b * b - 4 * c));
-  const double jm = jr > 0 ? std::floor(jr) : 0;
-  const double t0 = detail::log_poisson(jm, mu) + log_chi2(jm);
-  const double lmu = std::log(mu), ly = std::log(y);
-  double sum = 1;  // Σ e^{t − t0}; t0 is the maximum
-  double t = t0;
-  for (double j = jm; j > 0; --j) {  // t_{j−1} = t_j − ln(mu·y) + ln(j) + ln(a+j−1)
-    t += std::log(j) + std::log(a + j - 1) - lmu - ly;
-    sum += std::exp(t - t0);
-    if (t < t0 - detail::kLogDrop) break;
+/// ln f(x; ν, λ) of the noncentral χ² for many x at fixed (ν, λ): the largest term of the Poisson
+/// mixture is found in closed form, the others follow by their ratio in linear space, and the two
+/// lgamma values of the largest term come from tables built once for x <= x_max (lgamma is slow
+/// and, in glibc, writes a global, which serialises threads).
+class Ncx2LogPdf {
+ public:
+  Ncx2LogPdf(double df, double nc, double x_max = 0) : a_(0.5 * df), mu_(0.5 * nc) {
+    detail::check_ncx2(df, nc, "genlab::bias::Ncx2LogPdf");
+    if (mu_ > 0 && x_max > 0) {
+      const auto top = static_cast<std::size_t>(peak(0.5 * x_max)) + 2;
+      lg_j_.resize(top);
+      lg_aj_.resize(top);
+      for (std::size_t j = 0; j < top; ++j) {
+        lg_j_[j] = std::lgamma(static_cast<double>(j) + 1);
+        lg_aj_[j] = std::lgamma(a_ + static_cast<double>(j));
+      }
+    }
+    log_mu_ = mu_ > 0 ? std::log(mu_) : 0.0;
   }
-  t = t0;
-  for (double j = jm;; ++j) {  // t_{j+1} = t_j + ln(mu·y) − ln(j+1) − ln(a+j)
-    t += lmu + ly - std::log(j + 1) - std::log(a + j);
-    sum += std::exp(t - t0);
-    if (t < t0 - detail::kLogDrop) break;
+
+  double operator()(double x) const {
+    if (!(x > 0) || std::isinf(x)) return detail::kNegInf;
+    const double y = 0.5 * x, lx = std::log(x);
+    constexpr double ln2 = 0.69314718055994530942;
+    if (mu_ == 0) return (a_ - 1) * lx - y - a_ * ln2 - std::lgamma(a_);
+    const double jm = peak(y);
+    const auto ji = static_cast<std::size_t>(jm);
+    const double lg_j = ji < lg_j_.size() ? lg_j_[ji] : std::lgamma(jm + 1);
+    const double lg_aj = ji < lg_aj_.size() ? lg_aj_[ji] : std::lgamma(a_ + jm);
+    const double h = a_ + jm;
+    // ln Pois(jm; mu) + ln f_{χ²_{ν+2jm}}(x)
+    const double t0 = -mu_ + jm * log_mu_ - lg_j + (h - 1) * lx - y - h * ln2 - lg_aj;
+    // t_{j+1}/t_j = mu·y/((j+1)(a+j)); stop below e^-40 of the largest term.
+    const double my = mu_ * y, drop = std::exp(-detail::kLogDrop);
+    double sum = 1, t = 1;
+    for (double j = jm; j > 0; --j) {
+      t *= j * (a_ + j - 1) / my;
+      sum += t;
+      if (t < drop) break;
+    }
+    t = 1;
+    for (double j = jm;; ++j) {
+      t *= my / ((j + 1) * (a_ + j));
+      sum += t;
+      if (t < drop) break;
+    }
+    return t0 + std::log(sum);
   }
-  return t0 + std::log(sum);
-}
+
+ private:
+  // Index of the largest mixture term: the ratio mu·y/((j+1)(a+j)) crosses 1 at the positive root
+  // of j² + (a+1)j + a − mu·y.
+  double peak(double y) const {
+    const double b = a_ + 1, c = a_ - mu_ * y;
+    const double jr = 0.5 * (-b + std::sqrt(b * b - 4 * c));
+    return jr > 0 ? std::floor(jr) : 0.0;
+  }
+  double a_, mu_, log_mu_ = 0;
+  std::vector<double> lg_j_, lg_aj_;
+};
+
+/// ln f(x; ν, λ), the log density of the noncentral χ² (x > 0), summed in log space (see
+/// Ncx2LogPdf; for many x at one (ν, λ) build an Ncx2LogPdf once).
+inline double ncx2_log_pdf(double x, double df, double nc) { return Ncx2LogPdf(df, nc)(x); }
 
 /// Sankaran's (1963) normal approximation of F(x; ν, λ), as in FieteLab/Exact-Inductive-Bias
 /// utils.py: returns z, with F ≈ Φ(z).
