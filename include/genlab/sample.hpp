@@ -7,6 +7,7 @@
 #include "genlab/sample/gaussian_process.hpp"
 #include "genlab/sample/generalized_chi_square.hpp"
 #include "genlab/sample/loss_sample.hpp"
+#include "genlab/sample/mlp.hpp"
 #include "genlab/sample/normals.hpp"
 
 #endif  // GENLAB_SAMPLE_HPP
