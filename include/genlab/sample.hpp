@@ -9,5 +9,6 @@
 #include "genlab/sample/loss_sample.hpp"
 #include "genlab/sample/mlp.hpp"
 #include "genlab/sample/normals.hpp"
+#include "genlab/sample/random_features.hpp"
 
 #endif  // GENLAB_SAMPLE_HPP
