@@ -164,6 +164,13 @@ TEST_CASE("comparison: entity split per attribute, labels, pools and phi", "[kg]
   }
   CHECK(kg.dataset.split("train").size() == 500 + 4050);
   CHECK(splits::make_kg_comparison(c).dataset.config() == kg.dataset.config());
+  const fs::path dir = fs::temp_directory_path() / "genlab_splits_kgc_io";
+  fs::remove_all(dir);
+  core::write_dataset(dir, kg.dataset);
+  const auto back = core::read_dataset(dir);
+  CHECK(back.config() == kg.dataset.config());
+  CHECK(splits::dataset_fingerprint(back) == splits::dataset_fingerprint(kg.dataset));
+  fs::remove_all(dir);
   c.phi = 100;
   CHECK_THROWS_WITH(splits::make_kg_comparison(c), Catch::Contains("'phi' = 100") && Catch::Contains("must not exceed"));
   c.phi = 85;  // below the bound 89 but above the realized pool (~80.1 after the 10% test draw)

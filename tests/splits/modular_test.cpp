@@ -2,6 +2,7 @@
 // 9,312 pairs), both token formats, every answer recomputed by brute force, seeds, errors.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -127,6 +128,15 @@ TEST_CASE("modular splits are seeded and round-trip; bad parameters are rejected
   c.seed = 6;
   CHECK(a.split("train") != splits::make_modular_dataset(c).split("train"));
   CHECK(a.config().at("fingerprint_fnv1a64") == splits::fingerprint_hex(splits::dataset_fingerprint(a)));
+  const auto dir = std::filesystem::temp_directory_path() / "genlab_splits_modular_io";
+  std::filesystem::remove_all(dir);
+  core::write_dataset(dir, a);
+  const auto back = core::read_dataset(dir);
+  CHECK(back.config() == a.config());
+  CHECK(back.vocab() == a.vocab());
+  CHECK(back.split("train") == a.split("train"));
+  CHECK(back.split("test") == a.split("test"));
+  std::filesystem::remove_all(dir);
 
   c.op = ModularOp::div;
   c.p = 91;

@@ -173,9 +173,11 @@ TEST_CASE("SCAN files use the original IN/OUT format and datasets round-trip", "
   }
   CHECK_THROWS_WITH(splits::read_scan_file(dir / "bad.txt"), Catch::Contains("line 2"));
 
-  const auto ds = splits::scan_dataset(s);
+  CHECK(splits::scan_dataset(s).split("train").size() == 18528);
+  splits::ScanSplit small = s;  // a slice keeps the JSON round trip quick under sanitizers
+  small.train.resize(1500);
+  const auto ds = splits::scan_dataset(small);
   CHECK(ds.vocab().size() == 4 + 13 + 6);
-  CHECK(ds.split("train").size() == 18528);
   const auto& seq = ds.split("test")[0];
   CHECK(static_cast<std::size_t>(seq.group) == splits::scan_commands()[s.test[0]].action_count);
   CHECK(seq.graded() == splits::scan_commands()[s.test[0]].action_count + 1);

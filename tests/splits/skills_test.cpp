@@ -2,6 +2,7 @@
 // answers recomputed by composing the permutations, combinatorial limits, seeds.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <set>
 #include <vector>
 
@@ -72,6 +73,13 @@ TEST_CASE("skill splits: categories, k ranges, disjoint tuples, composed answers
   }
   const auto again = splits::make_skill_composition(c);
   CHECK(again.dataset.config().at("fingerprint_fnv1a64") == sc.dataset.config().at("fingerprint_fnv1a64"));
+  const auto dir = std::filesystem::temp_directory_path() / "genlab_splits_skills_io";
+  std::filesystem::remove_all(dir);
+  core::write_dataset(dir, sc.dataset);
+  const auto back = core::read_dataset(dir);
+  CHECK(back.config() == sc.dataset.config());
+  CHECK(splits::dataset_fingerprint(back) == splits::dataset_fingerprint(sc.dataset));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("skill splits reject impossible requests with clear errors", "[skills][errors]") {

@@ -119,7 +119,11 @@ inline std::size_t count_words(const std::string& s) {
 
 /// Whether `phrase` occurs in `command` as a whole-word substring.
 inline bool contains_phrase(const std::string& command, const std::string& phrase) {
-  return (" " + command + " ").find(" " + phrase + " ") != std::string::npos;
+  for (std::size_t at = command.find(phrase); at != std::string::npos; at = command.find(phrase, at + 1)) {
+    const std::size_t end = at + phrase.size();
+    if ((at == 0 || command[at - 1] == ' ') && (end == command.size() || command[end] == ' ')) return true;
+  }
+  return false;
 }
 
 }  // namespace detail
