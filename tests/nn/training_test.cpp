@@ -108,7 +108,7 @@ TEST_CASE("config validation names the parameter, value and expectation") {
 }
 
 TEST_CASE("training is bit-identical with 1 and 2 threads") {
-  const auto data = nntest::random_sequences(96, 6, 6, 11, 3);  // > 1024 tokens: shards run in parallel
+  const auto data = nntest::random_sequences(200, 6, 6, 11, 3);  // batches > 1024 tokens: shards run in parallel
   auto run = [&](int threads) {
 #if defined(_OPENMP)
     omp_set_num_threads(threads);
@@ -120,7 +120,7 @@ TEST_CASE("training is bit-identical with 1 and 2 threads") {
     oc.weight_decay = 0.1;
     TrainConfig tc;
     tc.steps = 6;
-    tc.batch_size = 64;
+    tc.batch_size = 160;
     tc.eval_every = 0;
     tc.rows_per_shard = 128;
     Trainer<float> t(m, oc, tc);

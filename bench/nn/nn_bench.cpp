@@ -1,0 +1,260 @@
+// genlab::nn benchmark and PyTorch cross-check driver (run side by side by bench/nn/run_bench.sh).
+//
+//   nn_bench time <nanda|sort> <float|double> <steps>   ms per training step (forward, backward,
+//                                                      AdamW), one JSON line on stdout
+//   nn_bench dump <nanda|prerope|post|tempered> <dir>  a small double model, its batch, logits,
+//                                                      loss, gradients and 10 AdamW step losses
+//                                                      for bench/nn/torch_peer.py crosscheck
+//   nn_bench gemm                                      the machine's float GEMM rate (Eigen,
+//                                                      single thread and all threads), GFLOP/s
+// GCC 12 reports false "maybe-uninitialized" warnings inside Eigen's AVX-512 kernels at -O3
+// -march=native (Eigen 3.4); silenced for this translation unit only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include <Eigen/Core>
+
+#include "genlab/core/io/json.hpp"
+#include "genlab/core/io/npy.hpp"
+#include "genlab/core/parallel.hpp"
+#include "genlab/core/random.hpp"
+#include "genlab/nn.hpp"
+
+using namespace genlab;
+using namespace genlab::nn;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Nanda et al.'s data: all (a, b) mod p, shuffled with a seed, the first frac as training set;
+// sequence a b = c with the loss on c.
+std::vector<core::Sequence> nanda_data(int p, double frac, std::uint64_t seed) {
+  std::vector<core::Sequence> all;
+  for (int a = 0; a < p; ++a)
+    for (int b = 0; b < p; ++b) all.push_back(core::make_sequence({a, b, p}, {(a + b) % p}));
+  auto g = core::philox_stream(seed, 0);
+  core::shuffle(all.begin(), all.end(), g);
+  all.resize(static_cast<std::size_t>(frac * static_cast<double>(all.size()) + 0.5));
+  return all;
+}
+
+// Sorting: n values in 0..values-1, separator token `values`, then the sorted list (graded).
+std::vector<core::Sequence> sort_data(int count, int n, int values, std::uint64_t seed) {
+  auto g = core::philox_stream(seed, 0);
+  std::vector<core::Sequence> out;
+  for (int i = 0; i < count; ++i) {
+    std::vector<core::Token> x(static_cast<std::size_t>(n));
+    for (auto& t : x) t = static_cast<core::Token>(core::uniform_index(g, static_cast<std::uint32_t>(values)));
+    std::vector<core::Token> y = x;
+    std::sort(y.begin(), y.end());
+    x.push_back(values);
+    out.push_back(core::make_sequence(x, y));
+  }
+  return out;
+}
+
+ModelConfig sort_config() {
+  ModelConfig c;
+  c.vocab_size = 101;
+  c.max_seq_len = 40;
+  c.n_layers = 2;
+  c.d_model = 128;
+  c.n_heads = 4;
+  c.d_mlp = 512;
+  c.norm = Norm::pre;
+  c.positions = Positions::none;
+  c.activation = Activation::gelu;
+  c.attn_bias = c.mlp_bias = true;
+  c.init_std = 0.02;
+  return c;
+}
+
+template <class T>
+int time_steps(const std::string& which, int steps) {
+  const bool nanda = which == "nanda";
+  const ModelConfig cfg = nanda ? nanda_grokking_config(113) : sort_config();
+  const auto data = nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1);
+  Transformer<T> model(cfg, 0);
+  AdamWConfig oc;
+  AdamW<T> opt(oc);
+  Workspace<T> ws;
+  std::vector<T> grad;
+  std::vector<std::size_t> idx;
+  const std::size_t B = nanda ? data.size() : 64;
+  for (std::size_t i = 0; i < B; ++i) idx.push_back(i);
+  double loss = 0;
+  auto one = [&](int s) {
+    if (!nanda)
+      for (std::size_t i = 0; i < B; ++i) idx[i] = (static_cast<std::size_t>(s) * B + i) % data.size();
+    loss = batch_loss_and_grad(model, data, idx, &grad, ws).loss_nats;
+    opt.update(model.parameters(), grad, model.layout());
+  };
+  for (int s = 0; s < 3; ++s) one(s);  // warm-up: workspaces allocated
+  const auto t0 = Clock::now();
+  for (int s = 0; s < steps; ++s) one(s);
+  const double sec = std::chrono::duration<double>(Clock::now() - t0).count();
+  core::Json j;
+  j["impl"] = "genlab";
+  j["config"] = which;
+  j["scalar"] = std::is_same_v<T, float> ? "float32" : "float64";
+  j["batch"] = B;
+  j["steps"] = steps;
+  j["ms_per_step"] = 1e3 * sec / steps;
+  j["threads"] = core::max_threads();
+  j["last_loss"] = loss;
+  std::cout << j.dump() << std::endl;
+  return 0;
+}
+
+ModelConfig dump_config(const std::string& which) {
+  ModelConfig c;
+  if (which == "nanda") return nanda_grokking_config(113);
+  c.vocab_size = 11;
+  c.max_seq_len = 12;
+  c.n_layers = 2;
+  c.d_model = 32;
+  c.n_heads = 4;
+  c.d_mlp = 64;
+  c.init_std = 0.3;
+  c.attn_bias = c.mlp_bias = c.unembed_bias = true;
+  if (which == "prerope") {
+    c.norm = Norm::pre;
+    c.positions = Positions::rope;
+    c.activation = Activation::gelu;
+  } else if (which == "post") {  // Power et al.'s layout
+    c.norm = Norm::post;
+    c.positions = Positions::sinusoidal;
+    c.tied_embeddings = true;
+  } else if (which == "tempered") {
+    c.norm = Norm::pre;
+    c.positions = Positions::none;
+    c.attention_scale = AttentionScale::tempered;
+    c.scale_length = 6;  // longer sequences exercise the log-linear extrapolation
+    c.activation = Activation::gelu;
+  } else if (which == "logn") {
+    c.norm = Norm::none;
+    c.positions = Positions::learned;
+    c.attention_scale = AttentionScale::log_n;
+    c.scale_length = 6;
+  } else {
+    throw std::invalid_argument("nn_bench dump: unknown config " + which);
+  }
+  return c;
+}
+
+int dump(const std::string& which, const std::filesystem::path& dir) {
+  const ModelConfig cfg = dump_config(which);
+  std::vector<core::Sequence> data;
+  if (which == "nanda") {
+    data = nanda_data(113, 0.3, 0);
+    data.resize(256);
+  } else {
+    // Equal lengths (11 tokens) so the peer needs no padding logic; answers graded.
+    auto g = core::philox_stream(5, 0);
+    for (int i = 0; i < 24; ++i) {
+      std::vector<core::Token> p(6), a(5);
+      for (auto& t : p) t = static_cast<core::Token>(core::uniform_index(g, 11));
+      for (auto& t : a) t = static_cast<core::Token>(core::uniform_index(g, 11));
+      data.push_back(core::make_sequence(p, a));
+    }
+  }
+  Transformer<double> model(cfg, 17);
+  // Perturb so that biases, gains and β are not at their initial values.
+  auto g = core::philox_stream(18, 0);
+  for (const auto& p : model.layout().infos())
+    if (!p.is_matrix)
+      for (std::size_t i = 0; i < p.size; ++i) model.parameters()[p.offset + i] += 0.1 * core::normal_double(g);
+  AdamWConfig oc;
+  oc.lr = 1e-2;
+  oc.weight_decay = 0.5;
+  oc.warmup_steps = 3;
+  oc.grad_clip = 1.0;
+  save_checkpoint(dir / "model", model, static_cast<const AdamW<double>*>(nullptr));
+  const std::size_t T = data[0].size();
+  std::vector<std::int32_t> tokens;
+  std::vector<std::uint8_t> mask;
+  for (const auto& s : data) {
+    tokens.insert(tokens.end(), s.tokens.begin(), s.tokens.end());
+    mask.insert(mask.end(), s.loss_mask.begin(), s.loss_mask.end());
+  }
+  core::write_npy(dir / "tokens.npy", tokens, {data.size(), T});
+  core::write_npy(dir / "mask.npy", mask, {data.size(), T});
+  Workspace<double> ws;
+  std::vector<std::size_t> idx(data.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  // Logits at graded rows, in row order (sequence, position).
+  std::vector<double> logits;
+  std::vector<double> grad;
+  const double loss = batch_loss_and_grad(model, data, idx, &grad, ws).loss_nats;
+  const std::size_t shards = shard_bounds(data, idx, ws.rows_per_shard).size() - 1;
+  for (std::size_t s = 0; s < shards; ++s) {
+    const auto& w = ws.shards[s];
+    for (Eigen::Index r = 0; r < w.logits.rows(); ++r)
+      for (Eigen::Index c = 0; c < w.logits.cols(); ++c) logits.push_back(w.logits(r, c));
+  }
+  core::write_npy(dir / "logits.npy", logits, {logits.size() / static_cast<std::size_t>(cfg.vocab_size),
+                                               static_cast<std::size_t>(cfg.vocab_size)});
+  std::filesystem::create_directories(dir / "grads");
+  for (const auto& p : model.layout().infos()) core::write_npy(dir / "grads" / (p.name + ".npy"), grad.data() + p.offset, p.shape);
+  AdamW<double> opt(oc);
+  std::vector<double> step_losses;
+  for (int s = 0; s < 10; ++s) {
+    step_losses.push_back(batch_loss_and_grad(model, data, idx, &grad, ws).loss_nats);
+    opt.update(model.parameters(), grad, model.layout());
+  }
+  core::Json j;
+  j["loss"] = loss;
+  j["step_losses"] = step_losses;
+  j["optimizer"] = oc.to_json();
+  core::write_json(dir / "genlab.json", j);
+  std::cout << "dumped " << which << " to " << dir << "\n";
+  return 0;
+}
+
+int gemm() {
+  core::Json j;
+  for (int n : {256, 512}) {
+    Matrix<float> a = Matrix<float>::Random(n * 4, n), b = Matrix<float>::Random(n, n), c(n * 4, n);
+    for (int threads : {1, core::max_threads()}) {
+      Eigen::setNbThreads(threads);
+      c.noalias() = a * b;
+      int reps = 0;
+      const auto t0 = Clock::now();
+      double sec = 0;
+      while (sec < 0.5) {
+        c.noalias() = a * b;
+        ++reps;
+        sec = std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+      j["gflops_n" + std::to_string(n) + "_threads" + std::to_string(threads)] = 2.0 * 4 * n * double(n) * n * reps / sec / 1e9;
+    }
+  }
+  std::cout << j.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "time" && argc == 5) {
+      const int steps = std::stoi(argv[4]);
+      return std::strcmp(argv[3], "double") == 0 ? time_steps<double>(argv[2], steps) : time_steps<float>(argv[2], steps);
+    }
+    if (mode == "dump" && argc == 4) return dump(argv[2], argv[3]);
+    if (mode == "gemm") return gemm();
+    std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> | dump <nanda|prerope|post|tempered|logn> <dir> | gemm\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "nn_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
