@@ -250,11 +250,12 @@ inline Divergences split_divergences(const DbcaPool& pool, const std::vector<std
 
 namespace detail {
 
-// Incrementally maintained Σ_k c1_k^α c2_k^(1−α) and totals, with power tables for integer counts.
+// Incrementally maintained Σ_k c1_k^α c2_k^(1−α) and totals N1, N2, with power tables for every
+// integer count up to the pool's total (so neither the terms nor the denominator call pow).
 class ChernoffState {
  public:
   ChernoffState(std::size_t num_keys, std::size_t max_count, double alpha)
-      : alpha_(alpha), c1_(num_keys, 0), c2_(num_keys, 0), pa_(max_count + 1), pb_(max_count + 1) {
+      : c1_(num_keys, 0), c2_(num_keys, 0), pa_(max_count + 1), pb_(max_count + 1) {
     for (std::size_t c = 0; c <= max_count; ++c) {
       pa_[c] = std::pow(static_cast<double>(c), alpha);
       pb_[c] = std::pow(static_cast<double>(c), 1.0 - alpha);
@@ -306,21 +307,19 @@ class ChernoffState {
  private:
   double value(double num, std::int64_t n1, std::int64_t n2) const {
     if (n1 <= 0 || n2 <= 0) return 1.0;
-    const double s = num / (std::pow(static_cast<double>(n1), alpha_) * std::pow(static_cast<double>(n2), 1.0 - alpha_));
-    return 1.0 - s;
+    return 1.0 - num / (pa_[static_cast<std::size_t>(n1)] * pb_[static_cast<std::size_t>(n2)]);
   }
-  double alpha_;
   std::vector<std::size_t> c1_, c2_;
   std::vector<double> pa_, pb_;
   double num_ = 0;
   std::int64_t n1_ = 0, n2_ = 0;
 };
 
-inline std::size_t max_total_count(const std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>& v, std::size_t keys) {
-  std::vector<std::size_t> tot(keys, 0);
+// Sum of all counts of a pool side: bounds every per-key count and every total.
+inline std::size_t total_count(const std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>>& v) {
   std::size_t m = 0;
   for (const auto& e : v)
-    for (const auto& [k, c] : e) m = std::max(m, tot[k] += c);
+    for (const auto& [k, c] : e) m += c;
   return m;
 }
 
@@ -382,8 +381,8 @@ struct DbcaSplit {
 /// well under a second. Unplaced examples stay out of both sides.
 inline DbcaSplit mcd_split(const DbcaPool& pool, const McdConfig& config) {
   config.validate(pool.size());
-  detail::ChernoffState A(pool.atom_names.size(), detail::max_total_count(pool.atoms, pool.atom_names.size()), 0.5);
-  detail::ChernoffState C(pool.compound_names.size(), detail::max_total_count(pool.compounds, pool.compound_names.size()), 0.1);
+  detail::ChernoffState A(pool.atom_names.size(), detail::total_count(pool.atoms), 0.5);
+  detail::ChernoffState C(pool.compound_names.size(), detail::total_count(pool.compounds), 0.1);
   std::vector<std::size_t> remaining(pool.size());
   for (std::size_t i = 0; i < remaining.size(); ++i) remaining[i] = i;
   DbcaSplit out;
@@ -509,7 +508,7 @@ inline DbcaSplit tmcd_swap(const DbcaPool& pool, std::vector<std::size_t> train,
     test.push_back(x1);
   }
   // maximize_divergence
-  detail::ChernoffState C(pool.compound_names.size(), detail::max_total_count(pool.compounds, pool.compound_names.size()), 0.1);
+  detail::ChernoffState C(pool.compound_names.size(), detail::total_count(pool.compounds), 0.1);
   for (auto i : train) C.apply(pool.compounds.at(i), 0, +1);
   for (auto i : test) C.apply(pool.compounds.at(i), 1, +1);
   std::size_t start1 = 0, start2 = 0, iterations = 0;
