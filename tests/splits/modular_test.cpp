@@ -125,6 +125,7 @@ TEST_CASE("modular splits are seeded and round-trip; bad parameters are rejected
   c.seed = 5;
   const auto a = splits::make_modular_dataset(c);
   CHECK(a.split("train") == splits::make_modular_dataset(c).split("train"));
+  CHECK(a.config().at("fingerprint_fnv1a64") == "704cbce9540362e6");
   c.seed = 6;
   CHECK(a.split("train") != splits::make_modular_dataset(c).split("train"));
   CHECK(a.config().at("fingerprint_fnv1a64") == splits::fingerprint_hex(splits::dataset_fingerprint(a)));

@@ -174,6 +174,9 @@ TEST_CASE("SCAN files use the original IN/OUT format and datasets round-trip", "
   CHECK_THROWS_WITH(splits::read_scan_file(dir / "bad.txt"), Catch::Contains("line 2"));
 
   CHECK(splits::scan_dataset(s).split("train").size() == 18528);
+  // Pinned fingerprints: the deterministic length split, and the seeded simple split.
+  CHECK(splits::scan_dataset(splits::scan_length_split()).config().at("fingerprint_fnv1a64") == "0157ba4a0c61753e");
+  CHECK(splits::scan_dataset(splits::scan_simple_split(1)).config().at("fingerprint_fnv1a64") == "066ae0f1fa1337d8");
   splits::ScanSplit small = s;  // a slice keeps the JSON round trip quick under sanitizers
   small.train.resize(1500);
   const auto ds = splits::scan_dataset(small);
