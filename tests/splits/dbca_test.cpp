@@ -169,6 +169,9 @@ TEST_CASE("an MCD split of SCAN reaches D_C >= 0.6 at D_A <= 0.02", "[dbca][mcd]
   CHECK(std::abs(ind.compound - s.divergences.compound) < 1e-9);
   CHECK(std::abs(ind.atom - s.divergences.atom) < 1e-9);
   CHECK(ind.compound >= 0.6);
+  const auto j = splits::to_json(s);
+  CHECK(j.at("test").size() == 800);
+  CHECK(j.at("compound_divergence").get<double>() == s.divergences.compound);
   CHECK(ind.atom <= 0.02);
   std::set<std::size_t> tr(s.train.begin(), s.train.end());
   for (auto i : s.test) CHECK(tr.count(i) == 0);

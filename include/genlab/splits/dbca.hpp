@@ -371,6 +371,18 @@ struct DbcaSplit {
   core::Json config = core::Json::object();
 };
 
+/// The split as JSON: config, sizes, divergences, iterations and the index lists.
+inline core::Json to_json(const DbcaSplit& s) {
+  return core::Json{{"config", s.config},
+                    {"train_size", s.train.size()},
+                    {"test_size", s.test.size()},
+                    {"atom_divergence", s.divergences.atom},
+                    {"compound_divergence", s.divergences.compound},
+                    {"iterations", s.iterations},
+                    {"train", s.train},
+                    {"test", s.test}};
+}
+
 /// Keysers et al.'s greedy split (aalto-speech/dbca FromEmptySets): one random example starts
 /// train; each step scores candidates x (a fresh random subsample of the pool of
 /// candidates_per_step, stream (seed, 1, step)) for each side S that may grow by

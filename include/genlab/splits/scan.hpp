@@ -178,6 +178,11 @@ struct ScanSplit {
   core::Json config = core::Json::object();
 };
 
+/// The split as JSON: name, config and the train/test index lists (into scan_commands()).
+inline core::Json to_json(const ScanSplit& s) {
+  return core::Json{{"name", s.name}, {"config", s.config}, {"train", s.train}, {"test", s.test}};
+}
+
 namespace detail {
 
 inline ScanSplit scan_make(std::string name, core::Json config) {
