@@ -1,0 +1,86 @@
+// The grokking protocol at toy size: it runs, writes every file, finds fit/grok steps, and a
+// killed run resumes to exactly the same log.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "genlab/core/io/atomic_file.hpp"
+#include "genlab/experiments/grokking.hpp"
+
+using namespace genlab;
+namespace fs = std::filesystem;
+
+namespace {
+experiments::GrokkingConfig toy() {
+  experiments::GrokkingConfig c = experiments::GrokkingConfig::quick();
+  c.name = "toy";
+  c.data.p = 7;
+  c.data.train_fraction = 0.6;
+  c.model.d_model = 16;
+  c.model.n_heads = 2;
+  c.model.d_mlp = 32;
+  c.optimizer.lr = 3e-3;
+  c.optimizer.weight_decay = 0.1;
+  c.steps = 60;
+  c.eval_every = 20;
+  c.checkpoint_every = 20;
+  return c;
+}
+experiments::RunOptions quiet() {
+  experiments::RunOptions o;
+  o.progress = false;
+  o.plots = false;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("grokking protocol writes its results folder", "[experiments][grokking]") {
+  const fs::path dir = fs::temp_directory_path() / "genlab_grok_test_full";
+  fs::remove_all(dir);
+  const auto r = experiments::run_grokking(toy(), dir, quiet());
+  CHECK(r.steps == 60);
+  for (const char* f : {"config.json", "metrics.csv", "metrics.jsonl", "summary.json"}) CHECK(fs::exists(dir / f));
+  CHECK(fs::is_directory(dir / "checkpoint"));
+  REQUIRE(r.log.size() == 4);  // steps 0, 20, 40, 60
+  const auto& last = r.log.back();
+  for (const char* k : {"train_exact_match", "test_exact_match", "train_loss", "test_loss", "weight_norm",
+                        "restricted_loss", "excluded_loss", "gini_embedding", "key_frequencies"})
+    CHECK(last.contains(k));
+  CHECK(last["train_exact_match"].get<double>() > 0.5);  // learns the training table
+  const auto summary = core::read_json(dir / "summary.json");
+  CHECK(summary["config"]["seed"] == 0);
+  CHECK(summary["config"]["data"]["p"] == 7);
+  CHECK(summary["fit_step"] == r.fit_step);
+  const auto csv = core::read_csv(dir / "metrics.csv");
+  CHECK(csv.size() == 4);
+}
+
+TEST_CASE("a killed grokking run resumes exactly", "[experiments][grokking]") {
+  const fs::path a = fs::temp_directory_path() / "genlab_grok_test_a";
+  const fs::path b = fs::temp_directory_path() / "genlab_grok_test_b";
+  fs::remove_all(a);
+  fs::remove_all(b);
+  const auto whole = experiments::run_grokking(toy(), a, quiet());
+  auto first_part = toy();
+  first_part.steps = 40;  // the "killed" run stopped after its checkpoint at 40
+  experiments::run_grokking(first_part, b, quiet());
+  const auto resumed = experiments::run_grokking(toy(), b, quiet());
+  REQUIRE(resumed.log.size() == whole.log.size());
+  for (std::size_t i = 0; i < whole.log.size(); ++i) {
+    INFO("row " << i);
+    CHECK(resumed.log[i]["train_loss"] == whole.log[i]["train_loss"]);
+    CHECK(resumed.log[i]["test_loss"] == whole.log[i]["test_loss"]);
+  }
+  CHECK(core::read_file(a / "metrics.jsonl") == core::read_file(b / "metrics.jsonl"));
+}
+
+TEST_CASE("grokking config is validated", "[experiments][grokking]") {
+  auto c = toy();
+  c.steps = 0;
+  CHECK_THROWS_WITH(experiments::run_grokking(c, fs::temp_directory_path() / "genlab_grok_bad", quiet()),
+                    Catch::Contains("'steps' = 0"));
+  c = toy();
+  c.data.train_fraction = 1.5;
+  CHECK_THROWS_WITH(experiments::run_grokking(c, fs::temp_directory_path() / "genlab_grok_bad", quiet()),
+                    Catch::Contains("train_fraction"));
+}
