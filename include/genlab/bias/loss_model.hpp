@@ -151,7 +151,9 @@ std::array<double, 3> nelder_mead3(F&& f, std::array<double, 3> x0, double step,
     double size = 0;
     for (int i = 1; i < 4; ++i)
       for (int d = 0; d < 3; ++d) size = std::max(size, std::abs(s[o[i]][d] - best[d]));
-    if (std::abs(fw - fb) <= ftol && size < 1e-9) break;
+    // Converged when the simplex is small and flat, or flat to 1e-3 of the tolerance: the latter
+    // ends the drift along ln λ → −∞ where the likelihood no longer changes (λ ≈ 0).
+    if (std::abs(fw - fb) <= ftol && (size < 1e-7 || std::abs(fw - fb) <= 1e-3 * ftol)) break;
     P cen{0, 0, 0};
     for (int i = 0; i < 3; ++i)
       for (int d = 0; d < 3; ++d) cen[d] += s[o[i]][d] / 3;
