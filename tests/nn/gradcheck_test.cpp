@@ -32,6 +32,7 @@ double max_rel_error(Transformer<double>& m, const std::vector<genlab::core::Seq
                      std::uint64_t seed, std::string& worst_name, int* skipped = nullptr) {
   Workspace<double> ws;
   ws.rows_per_shard = 9;  // several shards, so the reduction is exercised too
+  ws.slots = 1000;        // one shard per slot: relu_pattern sees every shard's activations
   std::vector<std::size_t> idx(data.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   const std::size_t shards = shard_bounds(data, idx, ws.rows_per_shard).size() - 1;

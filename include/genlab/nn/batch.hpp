@@ -21,14 +21,16 @@
 
 namespace genlab::nn {
 
-/// Per-shard scratch, reused across calls (one per shard, grown on demand).
+/// Scratch reused across calls. A batch is cut into shards of about rows_per_shard padded rows;
+/// shards are dealt in contiguous runs to at most `slots` slots, each with its own activations
+/// and gradient buffer; threads take whole slots and the slot buffers are summed in slot order.
+/// Both numbers fix the summation order (and so the last bits of results); the thread count
+/// never does. More slots than threads gives no speed-up beyond `slots` threads.
 template <class T>
 struct Workspace {
-  /// Padded token rows per shard: large enough for efficient GEMMs, small enough to stay in
-  /// cache and to give every thread work. Changing it changes the summation order (and so the
-  /// last bits of results), the thread count never does.
-  std::int64_t rows_per_shard = 512;
-  std::vector<ShardWork<T>> shards;
+  std::int64_t rows_per_shard = 1024;
+  std::int64_t slots = 8;
+  std::vector<ShardWork<T>> shards;  // one per slot
 };
 
 /// Mean loss over the graded tokens of a batch and, optionally, its gradient.
@@ -66,6 +68,25 @@ inline std::int64_t total_tokens(const std::vector<core::Sequence>& data, const 
   for (auto i : idx) n += static_cast<std::int64_t>(data[i].size());
   return n;
 }
+
+/// Calls f(slot, shard) for every shard, slot k taking shards [k·S/K, (k+1)·S/K) in order, slots
+/// in parallel. Exceptions are collected and rethrown as std::invalid_argument.
+template <class T, class F>
+void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f) {
+  core::require(ws.slots >= 1, "genlab::nn::Workspace", "slots", ws.slots, ">= 1");
+  const std::int64_t K = std::min<std::int64_t>(S, ws.slots);
+  if (static_cast<std::int64_t>(ws.shards.size()) < K) ws.shards.resize(static_cast<std::size_t>(K));
+  std::vector<std::string> errors(static_cast<std::size_t>(K));
+  for_each_shard(K, total_rows, [&](std::int64_t k) {
+    try {
+      for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s) f(k, s);
+    } catch (const std::exception& e) {
+      errors[static_cast<std::size_t>(k)] = e.what();
+    }
+  });
+  for (const auto& e : errors)
+    if (!e.empty()) throw std::invalid_argument(e);
+}
 }  // namespace detail
 
 /// Mean cross-entropy (nats) over the graded tokens of data[idx[..]] and, when grad is not null,
@@ -76,7 +97,6 @@ BatchLoss batch_loss_and_grad(const Transformer<T>& model, const std::vector<cor
                               const std::vector<std::size_t>& idx, std::vector<T>* grad, Workspace<T>& ws) {
   const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
-  if (static_cast<std::int64_t>(ws.shards.size()) < S) ws.shards.resize(static_cast<std::size_t>(S));
   std::int64_t graded = 0;
   for (std::size_t i = 0; i < idx.size(); ++i) {
     const auto& s = data[idx[i]];
@@ -85,41 +105,41 @@ BatchLoss batch_loss_and_grad(const Transformer<T>& model, const std::vector<cor
   core::require(graded > 0, "genlab::nn::batch_loss_and_grad", "graded tokens", graded,
                 ">= 1 (set loss_mask = 1 on the answer tokens)");
   const double scale = 1.0 / static_cast<double>(graded);
-  std::vector<std::string> errors(static_cast<std::size_t>(S));
-  detail::for_each_shard(S, detail::total_tokens(data, idx), [&](std::int64_t s) {
-    try {
-      ShardWork<T>& w = ws.shards[static_cast<std::size_t>(s)];
-      w.rows = make_rows(data, idx, bounds[static_cast<std::size_t>(s)], bounds[static_cast<std::size_t>(s) + 1],
-                         Outputs::graded, model.config());
-      model.loss_and_grad(w, scale, grad != nullptr);
-    } catch (const std::exception& e) {
-      errors[static_cast<std::size_t>(s)] = e.what();
-    }
+  const std::size_t n = model.parameter_count();
+  std::vector<double> shard_loss(static_cast<std::size_t>(S));
+  std::vector<std::int64_t> shard_correct(static_cast<std::size_t>(S));
+  detail::run_slots(ws, S, detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
+    ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
+    if (grad && s == k * S / std::min<std::int64_t>(S, ws.slots)) w.grad.assign(n, T(0));  // first shard of the slot
+    w.rows = make_rows(data, idx, bounds[static_cast<std::size_t>(s)], bounds[static_cast<std::size_t>(s) + 1],
+                       Outputs::graded, model.config());
+    model.loss_and_grad(w, scale, grad != nullptr);
+    shard_loss[static_cast<std::size_t>(s)] = w.loss_sum_nats;
+    std::int64_t c = 0;
+    for (auto x : w.correct) c += x;
+    shard_correct[static_cast<std::size_t>(s)] = c;
   });
-  for (const auto& e : errors)
-    if (!e.empty()) throw std::invalid_argument(e);
   BatchLoss out;
   out.graded = graded;
   double sum = 0;
   for (std::int64_t s = 0; s < S; ++s) {
-    const ShardWork<T>& w = ws.shards[static_cast<std::size_t>(s)];
-    sum += w.loss_sum_nats;
-    for (auto c : w.correct) out.correct += c;
+    sum += shard_loss[static_cast<std::size_t>(s)];
+    out.correct += shard_correct[static_cast<std::size_t>(s)];
   }
   out.loss_nats = sum * scale;
   if (grad) {
-    const std::size_t n = model.parameter_count();
+    const std::int64_t K = std::min<std::int64_t>(S, ws.slots);
     grad->resize(n);
     const std::int64_t chunks = static_cast<std::int64_t>((n + 4095) / 4096);
-    // Summed in shard order element by element: the order never depends on the thread count.
+    // Summed in slot order element by element: the order never depends on the thread count.
     const std::int64_t work = n >= 65536 ? std::numeric_limits<std::int64_t>::max() : 0;
     detail::for_each_shard(chunks, work, [&](std::int64_t c) {
       const std::size_t lo = static_cast<std::size_t>(c) * 4096, hi = std::min(n, lo + 4096);
       T* g = grad->data();
       std::copy(ws.shards[0].grad.begin() + static_cast<std::ptrdiff_t>(lo),
                 ws.shards[0].grad.begin() + static_cast<std::ptrdiff_t>(hi), g + lo);
-      for (std::int64_t s = 1; s < S; ++s) {
-        const T* src = ws.shards[static_cast<std::size_t>(s)].grad.data();
+      for (std::int64_t k = 1; k < K; ++k) {
+        const T* src = ws.shards[static_cast<std::size_t>(k)].grad.data();
         for (std::size_t e = lo; e < hi; ++e) g[e] += src[e];
       }
     });
@@ -158,47 +178,44 @@ EvalMetrics evaluate(const Transformer<T>& model, const std::vector<core::Sequen
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
-  if (static_cast<std::int64_t>(ws.shards.size()) < S) ws.shards.resize(static_cast<std::size_t>(S));
-  std::vector<std::string> errors(static_cast<std::size_t>(S));
   std::vector<std::uint8_t> exact(data.size(), 1);
   std::vector<std::vector<std::int64_t>> pos_right(static_cast<std::size_t>(S)), pos_total(static_cast<std::size_t>(S));
-  detail::for_each_shard(S, detail::total_tokens(data, idx), [&](std::int64_t s) {
-    try {
-      ShardWork<T>& w = ws.shards[static_cast<std::size_t>(s)];
-      const std::size_t b0 = bounds[static_cast<std::size_t>(s)];
-      w.rows = make_rows(data, idx, b0, bounds[static_cast<std::size_t>(s) + 1], Outputs::graded, model.config());
-      model.loss_and_grad(w, 0.0, false);
-      auto& right = pos_right[static_cast<std::size_t>(s)];
-      auto& total = pos_total[static_cast<std::size_t>(s)];
-      std::int64_t prev_seq = -1, k = 0;
-      for (std::size_t i = 0; i < w.rows.out_rows.size(); ++i) {
-        const std::int64_t seq = w.rows.out_rows[i] / w.rows.len;
-        k = seq == prev_seq ? k + 1 : 0;
-        prev_seq = seq;
-        if (static_cast<std::int64_t>(right.size()) <= k) {
-          right.resize(static_cast<std::size_t>(k + 1), 0);
-          total.resize(static_cast<std::size_t>(k + 1), 0);
-        }
-        right[static_cast<std::size_t>(k)] += w.correct[i];
-        total[static_cast<std::size_t>(k)] += 1;
-        if (!w.correct[i]) exact[b0 + static_cast<std::size_t>(seq)] = 0;
+  std::vector<double> shard_loss(static_cast<std::size_t>(S));
+  std::vector<std::int64_t> shard_graded(static_cast<std::size_t>(S)), shard_correct(static_cast<std::size_t>(S));
+  detail::run_slots(ws, S, detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
+    ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
+    const std::size_t b0 = bounds[static_cast<std::size_t>(s)];
+    w.rows = make_rows(data, idx, b0, bounds[static_cast<std::size_t>(s) + 1], Outputs::graded, model.config());
+    model.loss_and_grad(w, 0.0, false);
+    auto& right = pos_right[static_cast<std::size_t>(s)];
+    auto& total = pos_total[static_cast<std::size_t>(s)];
+    std::int64_t prev_seq = -1, kk = 0, correct = 0;
+    for (std::size_t i = 0; i < w.rows.out_rows.size(); ++i) {
+      const std::int64_t seq = w.rows.out_rows[i] / w.rows.len;
+      kk = seq == prev_seq ? kk + 1 : 0;
+      prev_seq = seq;
+      if (static_cast<std::int64_t>(right.size()) <= kk) {
+        right.resize(static_cast<std::size_t>(kk + 1), 0);
+        total.resize(static_cast<std::size_t>(kk + 1), 0);
       }
-    } catch (const std::exception& e) {
-      errors[static_cast<std::size_t>(s)] = e.what();
+      right[static_cast<std::size_t>(kk)] += w.correct[i];
+      total[static_cast<std::size_t>(kk)] += 1;
+      correct += w.correct[i];
+      if (!w.correct[i]) exact[b0 + static_cast<std::size_t>(seq)] = 0;
     }
+    shard_loss[static_cast<std::size_t>(s)] = w.loss_sum_nats;
+    shard_graded[static_cast<std::size_t>(s)] = static_cast<std::int64_t>(w.correct.size());
+    shard_correct[static_cast<std::size_t>(s)] = correct;
   });
-  for (const auto& e : errors)
-    if (!e.empty()) throw std::invalid_argument(e);
   EvalMetrics m;
   m.sequences = static_cast<std::int64_t>(data.size());
   double loss = 0;
   std::int64_t correct = 0;
   std::vector<std::int64_t> right, total;
   for (std::int64_t s = 0; s < S; ++s) {
-    const ShardWork<T>& w = ws.shards[static_cast<std::size_t>(s)];
-    loss += w.loss_sum_nats;
-    m.graded += static_cast<std::int64_t>(w.correct.size());
-    for (auto c : w.correct) correct += c;
+    loss += shard_loss[static_cast<std::size_t>(s)];
+    m.graded += shard_graded[static_cast<std::size_t>(s)];
+    correct += shard_correct[static_cast<std::size_t>(s)];
     const auto& r = pos_right[static_cast<std::size_t>(s)];
     if (right.size() < r.size()) {
       right.resize(r.size(), 0);

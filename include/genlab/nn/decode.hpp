@@ -51,12 +51,10 @@ std::vector<std::vector<core::Token>> greedy_generate(const Transformer<T>& mode
   }
   const std::vector<std::size_t> bounds = shard_bounds(proxy, idx, ws.rows_per_shard);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
-  if (static_cast<std::int64_t>(ws.shards.size()) < S) ws.shards.resize(static_cast<std::size_t>(S));
   std::vector<std::vector<core::Token>> out(prompts.size());
-  std::vector<std::string> errors(static_cast<std::size_t>(S));
-  detail::for_each_shard(S, detail::total_tokens(proxy, idx), [&](std::int64_t s) {
-    try {
-      ShardWork<T>& w = ws.shards[static_cast<std::size_t>(s)];
+  detail::run_slots(ws, S, detail::total_tokens(proxy, idx), [&](std::int64_t k, std::int64_t s) {
+    {
+      ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
       const std::size_t b0 = bounds[static_cast<std::size_t>(s)], b1 = bounds[static_cast<std::size_t>(s) + 1];
       Rows r;
       r.n_seq = static_cast<std::int64_t>(b1 - b0);
@@ -98,15 +96,11 @@ std::vector<std::vector<core::Token>> greedy_generate(const Transformer<T>& mode
         }
         if (seqs.empty()) break;
         model.decode_step(w, seqs, tokens, positions);
-        for (std::size_t k = 0; k < seqs.size(); ++k)
-          out[b0 + static_cast<std::size_t>(seqs[k])].push_back(detail::argmax_row(w.logits, static_cast<Eigen::Index>(k)));
+        for (std::size_t q = 0; q < seqs.size(); ++q)
+          out[b0 + static_cast<std::size_t>(seqs[q])].push_back(detail::argmax_row(w.logits, static_cast<Eigen::Index>(q)));
       }
-    } catch (const std::exception& e) {
-      errors[static_cast<std::size_t>(s)] = e.what();
     }
   });
-  for (const auto& e : errors)
-    if (!e.empty()) throw std::invalid_argument(e);
   return out;
 }
 

@@ -70,7 +70,7 @@ template <class T>
 struct ShardWork {
   Rows rows;
   std::vector<BlockCache<T>> blocks;
-  Matrix<T> x0, hf, logits, dlogits, dh, dx, t1, t2, t3;
+  Matrix<T> x0, hf, logits, dlogits, dh, dx, t1, t2, t3, t4, dq, dk, dv;
   Vector<T> lnf_mean, lnf_rstd;
   std::vector<T> grad, dscale;
   std::vector<std::uint8_t> correct;
@@ -178,14 +178,16 @@ class Transformer {
   }
 
   /// Forward + cross-entropy (+ backward when want_grad) on one shard. The loss contribution
-  /// Σ −log p (nats, double) goes to w.loss_sum_nats; gradients are of (Σ −log p) · grad_scale.
+  /// Σ −log p (nats, double) goes to w.loss_sum_nats; gradients of (Σ −log p) · grad_scale are
+  /// ADDED to w.grad, which the caller sizes (parameter_count()) and zeroes.
   void loss_and_grad(ShardWork<T>& w, double grad_scale, bool want_grad) const {
     forward(w);
     w.correct.resize(w.rows.out_rows.size());
     w.loss_sum_nats = cross_entropy(w.logits, w.rows.targets.data(), grad_scale, want_grad ? &w.dlogits : nullptr,
                                     w.correct.data());
     if (!want_grad) return;
-    w.grad.assign(layout_.total(), T(0));
+    core::require(w.grad.size() == layout_.total(), "genlab::nn::Transformer::loss_and_grad", "w.grad.size()",
+                  w.grad.size(), "parameter_count() = " + std::to_string(layout_.total()));
     backward(w);
   }
 
@@ -482,13 +484,15 @@ class Transformer {
       dm += dc;
     }
     if (cfg_.norm == Norm::post) {
-      layernorm_backward(Matrix<T>(dm), bc.mpre, P + o.ln1_w, bc.ln1_mean, bc.ln1_rstd, dm, G + o.ln1_w, G + o.ln1_b,
-                         false);
+      w.t4 = dm;
+      layernorm_backward(w.t4, bc.mpre, P + o.ln1_w, bc.ln1_mean, bc.ln1_rstd, dm, G + o.ln1_w, G + o.ln1_b, false);
     }
     // dm is now dL/dmpre = dL/do and the residual's gradient at the query rows.
     Matrix<T>& dz = w.t2;
     linear_backward(dm, bc.z, cmap(P, o.W_O, d, d), mmap(G, o.W_O, d, d), bias_ptr(G, o.b_O), &dz);
-    Matrix<T> dq, dk, dv;
+    Matrix<T>& dq = w.dq;
+    Matrix<T>& dk = w.dk;
+    Matrix<T>& dv = w.dv;
     dk.setZero(R, d);
     dv.setZero(R, d);
     const bool tempered = cfg_.attention_scale == AttentionScale::tempered;
