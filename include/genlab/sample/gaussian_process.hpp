@@ -175,25 +175,19 @@ inline LossSample sample_gp_losses(const GpFactor& f, std::uint64_t seed, std::u
   core::Progress progress("sample_gp_losses", n, popt);
 
   if (!options.classification_error) {
-    // Eigenbasis path: L = Σ (s_i z_ic + d_ic)² / (N_t k); one hypothesis per task.
+    // Eigenbasis path: L = Σ (s_i z_ic + d_ic)² / (N_t k), one hypothesis per task, the normals
+    // generated in L1-sized chunks and consumed at once (weighted_normal_square_sum).
+    std::vector<double> w(static_cast<std::size_t>(nt * k));  // √λ tiled over the k columns
+    for (Eigen::Index c = 0; c < k; ++c)
+      for (Eigen::Index i = 0; i < nt; ++i) w[static_cast<std::size_t>(c * nt + i)] = f.sqrt_eigenvalues[i];
     for (std::uint64_t b0 = begin; b0 < end; b0 += std::min<std::uint64_t>(options.block, end - b0)) {
       const std::uint64_t b1 = std::min<std::uint64_t>(end, b0 + options.block);
       detail::parallel_for_scratch(
-          static_cast<std::int64_t>(b1 - b0), options.threads,
-          [&] { return std::vector<double>(static_cast<std::size_t>(nt * k)); },
-          [&](std::int64_t j, std::vector<double>& z) {
+          static_cast<std::int64_t>(b1 - b0), options.threads, [] { return 0; },
+          [&](std::int64_t j, int&) {
             const std::uint64_t h = b0 + static_cast<std::uint64_t>(j);
-            fill_normals(seed, h, z.data(), z.size());
-            double s = 0.0;
-            for (Eigen::Index c = 0; c < k; ++c) {
-              const double* zc = z.data() + c * nt;
-              const double* dc = f.rotated_residual.data() + c * nt;
-              for (Eigen::Index i = 0; i < nt; ++i) {
-                const double e = f.sqrt_eigenvalues[i] * zc[i] + dc[i];
-                s += e * e;
-              }
-            }
-            out.mse[static_cast<std::size_t>(h - begin)] = s * inv_scale;
+            out.mse[static_cast<std::size_t>(h - begin)] =
+                weighted_normal_square_sum(seed, h, w.data(), f.rotated_residual.data(), w.size()) * inv_scale;
           });
       progress.add(static_cast<std::size_t>(b1 - b0));
     }
