@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>  // vectorized erf for GELU
 
 #include "genlab/nn/config.hpp"
 #include "genlab/nn/parameters.hpp"
@@ -51,17 +52,16 @@ void layernorm_forward(const Matrix<T>& x, const T* g, const T* b, T eps, Matrix
   y.resize(R, d);
   mean.resize(R);
   rstd.resize(R);
+  using Row = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+  const Row gv(g, d), bv(b, d);
   for (Eigen::Index r = 0; r < R; ++r) {
-    const T* xr = x.data() + r * d;
-    T* yr = y.data() + r * d;
-    T m = 0;
-    for (Eigen::Index c = 0; c < d; ++c) m += xr[c];
-    m /= static_cast<T>(d);
-    T v = 0;
-    for (Eigen::Index c = 0; c < d; ++c) v += (xr[c] - m) * (xr[c] - m);
-    v /= static_cast<T>(d);
+    // Eigen's reductions are vectorized in a fixed order (deterministic, unlike -ffast-math).
+    const Row xr(x.data() + r * d, d);
+    Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> yr(y.data() + r * d, d);
+    const T m = xr.sum() / static_cast<T>(d);
+    const T v = (xr - m).square().sum() / static_cast<T>(d);
     const T s = T(1) / std::sqrt(v + eps);
-    for (Eigen::Index c = 0; c < d; ++c) yr[c] = (xr[c] - m) * s * g[c] + b[c];
+    yr = (xr - m) * s * gv + bv;
     mean[r] = m;
     rstd[r] = s;
   }
@@ -74,43 +74,33 @@ void layernorm_backward(const Matrix<T>& dy, const Matrix<T>& x, const T* g, con
                         const Vector<T>& rstd, Matrix<T>& dx, T* dg, T* db, bool accumulate) {
   const Eigen::Index R = x.rows(), d = x.cols();
   if (!accumulate) dx.setZero(R, d);
+  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+  const Eigen::Map<const Arr> gv(g, d);
+  Eigen::Map<Arr> dgv(dg, d), dbv(db, d);
+  Arr xh(d), dn(d);
   for (Eigen::Index r = 0; r < R; ++r) {
-    const T* xr = x.data() + r * d;
-    const T* dyr = dy.data() + r * d;
-    T* dxr = dx.data() + r * d;
-    const T m = mean[r], s = rstd[r];
-    T mean_dn = 0, mean_dnx = 0;
-    for (Eigen::Index c = 0; c < d; ++c) {
-      const T xh = (xr[c] - m) * s;
-      const T dn = dyr[c] * g[c];
-      mean_dn += dn;
-      mean_dnx += dn * xh;
-      dg[c] += dyr[c] * xh;
-      db[c] += dyr[c];
-    }
-    mean_dn /= static_cast<T>(d);
-    mean_dnx /= static_cast<T>(d);
-    for (Eigen::Index c = 0; c < d; ++c) {
-      const T xh = (xr[c] - m) * s;
-      dxr[c] += s * (dyr[c] * g[c] - mean_dn - xh * mean_dnx);
-    }
+    const Eigen::Map<const Arr> xr(x.data() + r * d, d), dyr(dy.data() + r * d, d);
+    Eigen::Map<Arr> dxr(dx.data() + r * d, d);
+    const T s = rstd[r];
+    xh = (xr - mean[r]) * s;
+    dn = dyr * gv;
+    dgv += dyr * xh;
+    dbv += dyr;
+    const T mean_dn = dn.sum() / static_cast<T>(d), mean_dnx = (dn * xh).sum() / static_cast<T>(d);
+    dxr += s * (dn - mean_dn - xh * mean_dnx);
   }
 }
 
 // ---- activations ---------------------------------------------------------------------------
 
-/// y = act(x) elementwise. GELU is 0.5·x·(1 + erf(x/√2)).
+/// y = act(x) elementwise. GELU is 0.5·x·(1 + erf(x/√2)), through Eigen's vectorized erf.
 template <class T>
 void activation_forward(Activation a, const Matrix<T>& x, Matrix<T>& y) {
   y.resize(x.rows(), x.cols());
-  const Eigen::Index n = x.size();
-  const T* xs = x.data();
-  T* ys = y.data();
   if (a == Activation::relu) {
-    for (Eigen::Index i = 0; i < n; ++i) ys[i] = xs[i] > T(0) ? xs[i] : T(0);
+    y.array() = x.array().max(T(0));
   } else {
-    const T inv_sqrt2 = T(0.70710678118654752440);
-    for (Eigen::Index i = 0; i < n; ++i) ys[i] = T(0.5) * xs[i] * (T(1) + std::erf(xs[i] * inv_sqrt2));
+    y.array() = T(0.5) * x.array() * (T(1) + (x.array() * T(0.70710678118654752440)).erf());
   }
 }
 
@@ -118,19 +108,12 @@ void activation_forward(Activation a, const Matrix<T>& x, Matrix<T>& y) {
 template <class T>
 void activation_backward(Activation a, const Matrix<T>& dy, const Matrix<T>& x, Matrix<T>& dx) {
   dx.resize(x.rows(), x.cols());
-  const Eigen::Index n = x.size();
-  const T* xs = x.data();
-  const T* dys = dy.data();
-  T* dxs = dx.data();
   if (a == Activation::relu) {
-    for (Eigen::Index i = 0; i < n; ++i) dxs[i] = xs[i] > T(0) ? dys[i] : T(0);
+    dx.array() = (x.array() > T(0)).select(dy.array(), T(0));
   } else {
-    const T inv_sqrt2 = T(0.70710678118654752440), inv_sqrt2pi = T(0.39894228040143267794);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const T cdf = T(0.5) * (T(1) + std::erf(xs[i] * inv_sqrt2));
-      const T pdf = inv_sqrt2pi * std::exp(T(-0.5) * xs[i] * xs[i]);
-      dxs[i] = dys[i] * (cdf + xs[i] * pdf);
-    }
+    const auto cdf = T(0.5) * (T(1) + (x.array() * T(0.70710678118654752440)).erf());
+    const auto pdf = T(0.39894228040143267794) * (T(-0.5) * x.array().square()).exp();
+    dx.array() = dy.array() * (cdf + x.array() * pdf);
   }
 }
 
@@ -208,10 +191,9 @@ void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& 
       const T* qi = q.data() + i * d + h * dh;
       T* p = probs.data() + (i * n_heads + h) * probs_stride;
       T mx = -std::numeric_limits<T>::infinity();
+      const Eigen::Map<const Vector<T>> qv(qi, dh);
       for (std::int64_t j = 0; j < n; ++j) {
-        const T* kj = k.data() + (base + j) * d + h * dh;
-        T s = 0;
-        for (std::int64_t c = 0; c < dh; ++c) s += qi[c] * kj[c];
+        const T s = qv.dot(Eigen::Map<const Vector<T>>(k.data() + (base + j) * d + h * dh, dh));
         p[j] = s * scale[i];
         mx = std::max(mx, p[j]);
       }
@@ -253,14 +235,12 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
       T* dqi = dq.data() + i * d + h * dh;
       const T* p = probs.data() + (i * n_heads + h) * probs_stride;
       T pdp = 0;
+      const Eigen::Map<const Vector<T>> dzv(dzi, dh), qv(qi, dh);
       for (std::int64_t j = 0; j < n; ++j) {
         const T* vj = v.data() + (base + j) * d + h * dh;
         T* dvj = dv.data() + (base + j) * d + h * dh;
-        T dp = 0;
-        for (std::int64_t c = 0; c < dh; ++c) {
-          dp += dzi[c] * vj[c];
-          dvj[c] += p[j] * dzi[c];
-        }
+        const T dp = dzv.dot(Eigen::Map<const Vector<T>>(vj, dh));
+        for (std::int64_t c = 0; c < dh; ++c) dvj[c] += p[j] * dzi[c];
         ds[static_cast<std::size_t>(j)] = dp;
         pdp += p[j] * dp;
       }
@@ -269,13 +249,11 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
         const T gs = g * scale[i];
         const T* kj = k.data() + (base + j) * d + h * dh;
         T* dkj = dk.data() + (base + j) * d + h * dh;
-        T qk = 0;
         for (std::int64_t c = 0; c < dh; ++c) {
           dqi[c] += gs * kj[c];
           dkj[c] += gs * qi[c];
-          qk += qi[c] * kj[c];
         }
-        dsc += g * qk;
+        if (dscale) dsc += g * qv.dot(Eigen::Map<const Vector<T>>(kj, dh));
       }
     }
     if (dscale) dscale[i] = dsc;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Side-by-side training-step timing of genlab::nn and the same model in PyTorch (CPU), plus the
+# PyTorch cross-check of logits, loss, gradients and 10 AdamW steps.
+#
+#   bench/nn/run_bench.sh [build-dir] [threads] [repeats]
+#
+# Runs the two implementations alternately `repeats` times per config and reports the fastest
+# run of each (the minimum is the figure least disturbed by other load on a shared machine) and
+# the ratio torch/genlab (> 1: genlab faster). Needs `cmake --build <build-dir> --target nn_bench`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-nn}
+threads=${2:-2}
+repeats=${3:-3}
+PY=$("$root/bench/setup_venv.sh")
+bench=$build/bench/nn_bench
+export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
+echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); threads=$threads"
+"$bench" gemm
+for cfg in nanda sort; do
+  steps=$([ "$cfg" = nanda ] && echo 10 || echo 20)
+  g=(); t=()
+  for ((r = 0; r < repeats; r++)); do
+    g+=("$("$bench" time "$cfg" float "$steps")")
+    t+=("$("$PY" "$root/bench/nn/torch_peer.py" time "$cfg" float "$steps")")
+  done
+  printf '%s\n' "${g[@]}" "${t[@]}" | "$PY" -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+g = min((r for r in rows if r["impl"] == "genlab"), key=lambda r: r["ms_per_step"])
+t = min((r for r in rows if r["impl"] != "genlab"), key=lambda r: r["ms_per_step"])
+print(json.dumps({"config": g["config"], "threads": g["threads"], "genlab_ms": round(g["ms_per_step"], 2),
+                  "torch_ms": round(t["ms_per_step"], 2), "torch_version": t["impl"],
+                  "speedup_vs_torch": round(t["ms_per_step"] / g["ms_per_step"], 2)}))'
+done
+tmp=$(mktemp -d)
+for cfg in nanda prerope post tempered logn; do
+  "$bench" dump "$cfg" "$tmp/$cfg" > /dev/null
+  "$PY" "$root/bench/nn/torch_peer.py" crosscheck "$tmp/$cfg" | "$PY" -c '
+import json, sys
+d = json.loads(sys.stdin.read()); d.pop("torch_step_losses"); print(json.dumps(d))'
+done
+rm -rf "$tmp"
