@@ -14,8 +14,9 @@ threads=${2:-2}
 repeats=${3:-3}
 PY=$("$root/bench/setup_venv.sh")
 bench=$build/bench/nn_bench
+cpus=$(nproc --all)
 export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
-echo "# machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); threads=$threads"
+echo "# machine: $cpus cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); threads=$threads"
 "$bench" gemm
 for cfg in nanda sort; do
   steps=$([ "$cfg" = nanda ] && echo 10 || echo 20)

@@ -176,7 +176,8 @@ struct QueryPos {
 
 /// z[i, head h] = Σ_{j ≤ pos_i} softmax_j(scale_i · q_i,h · k_j,h) v_j,h for every query i and
 /// head h. q: [Q × d]; k, v: [keys × d]; scale: [Q]. probs receives the attention weights,
-/// probs[(i·H + h)·probs_stride + j]. O(Q·H·pos·d_head).
+/// probs[(i·H + h)·probs_stride + j] for j ≤ pos_i (later entries are left unspecified).
+/// O(Q·H·pos·d_head).
 template <class T>
 void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v, const std::vector<QueryPos>& qp,
                        std::int64_t key_stride, std::int64_t n_heads, const T* scale, Matrix<T>& z,
@@ -184,7 +185,7 @@ void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& 
   const Eigen::Index Q = q.rows(), d = q.cols();
   const std::int64_t dh = d / n_heads;
   z.resize(Q, d);
-  probs.assign(static_cast<std::size_t>(Q * n_heads * probs_stride), T(0));
+  probs.resize(static_cast<std::size_t>(Q * n_heads * probs_stride));  // entries past a query's keys are unused
   for (Eigen::Index i = 0; i < Q; ++i) {
     const std::int64_t base = static_cast<std::int64_t>(qp[i].seq) * key_stride, n = qp[i].pos + 1;
     for (std::int64_t h = 0; h < n_heads; ++h) {
