@@ -9,7 +9,8 @@
 #                                     # sources changed, then runs everything (< 5 minutes)
 #
 # Environment: GENLAB_GPU_BUILD (default build-gpu), GENLAB_GP_BENCH_ARGS (default "1024 10 65536":
-# N_t k hypotheses), NVCC (default nvcc), CUDA_ARCH (default 90). Figures also go to
+# N_t k hypotheses, for gp_* benches and peers), GENLAB_MLP_BENCH_ARGS (default "16384 100":
+# networks epochs, for mlp_* benches and peers), NVCC (default nvcc), CUDA_ARCH (default 90). Figures also go to
 # $OUT/gpu_figures.txt when $OUT is set.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +19,8 @@ build=${GENLAB_GPU_BUILD:-build-gpu}
 nvcc=${NVCC:-nvcc}
 arch=${CUDA_ARCH:-90}
 bench_args=${GENLAB_GP_BENCH_ARGS:-1024 10 65536}
+mlp_args=${GENLAB_MLP_BENCH_ARGS:-16384 100}
+args_for() { case "$(basename "$1")" in *mlp_*) echo "$mlp_args" ;; *) echo "$bench_args" ;; esac; }
 mode=run
 [ "${1:-}" = "--build-only" ] && mode=build
 mkdir -p "$build/bin" "$build/deps/include"
@@ -42,14 +45,17 @@ else
   command -v "$nvcc" >/dev/null || { log "FAIL: nvcc not found and binaries are stale"; exit 1; }
   log "building $(echo $sources | wc -w) CUDA programs for sm_$arch with $($nvcc --version | tail -1)"
   t0=$(date +%s)
-  pids=""
+  jobs_max=${GENLAB_GPU_BUILD_JOBS:-2}  # nvcc processes at once (2 by default: shared 2-core hosts)
   for src in $sources; do
     bin="$build/bin/$(echo "$src" | cut -d/ -f2)_$(basename "$src" .cu)"
-    ( $nvcc $flags $incs "$src" -o "$bin" $libs > "$bin.log" 2>&1 || { echo "FAIL: $src"; cat "$bin.log" | grep -i error | head -20; exit 1; } ) &
-    pids="$pids $!"
+    rm -f "$bin.ok"
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 1; done
+    ( $nvcc $flags $incs "$src" -o "$bin" $libs > "$bin.log" 2>&1 && touch "$bin.ok" ||
+        { echo "FAIL: $src"; grep -i error "$bin.log" | head -20; } ) &
   done
+  wait
   ok=1
-  for p in $pids; do wait "$p" || ok=0; done
+  for b in $binaries; do [ -f "$b.ok" ] || ok=0; done
   [ "$ok" = 1 ] || { log "FAIL: build failed"; exit 1; }
   echo "$stamp" > "$build/stamp"
   log "built in $(( $(date +%s) - t0 )) s"
@@ -83,14 +89,14 @@ for b in $binaries; do
 done
 for b in $binaries; do
   case "$b" in *_bench) ;; *) continue ;; esac
-  log "bench $(basename "$b") $bench_args"
-  timeout 150 "$b" $bench_args | tee -a "$figures" || { echo "figure: bench_$(basename "$b") = FAIL" >> "$figures"; failed=$((failed + 1)); }
+  log "bench $(basename "$b") $(args_for "$b")"
+  timeout 150 "$b" $(args_for "$b") | tee -a "$figures" || { echo "figure: bench_$(basename "$b") = FAIL" >> "$figures"; failed=$((failed + 1)); }
 done
 py=python3
 if $py -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
   for peer in bench/*/*_torch_peer.py; do
-    log "peer $peer $bench_args"
-    timeout 120 $py "$peer" $bench_args | tee -a "$figures" || echo "figure: peer_$(basename "$peer") = FAIL" >> "$figures"
+    log "peer $peer $(args_for "$peer")"
+    timeout 120 $py "$peer" $(args_for "$peer") | tee -a "$figures" || echo "figure: peer_$(basename "$peer") = FAIL" >> "$figures"
   done
 else
   log "PyTorch with CUDA not available: peer comparison skipped"

@@ -3,9 +3,12 @@
 // GPU's measured GEMM peak (a large cuBLAS GEMM) and copy bandwidth, and against the same
 // sampler on 2 CPU threads. Prints "figure: name = value unit" lines that tools/gpu_check.sh
 // collects. Usage: gp_gpu_bench [N_t] [k] [hypotheses]. Exit 77 without a GPU.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "genlab/core/philox.hpp"
 #include "genlab/core/random.hpp"
@@ -59,15 +62,17 @@ double copy_bandwidth_gbs() {
 }
 
 template <class Real>
-double gpu_rate(const sample::GpFactor& f, std::uint64_t n, bool cls) {
-  sample::cuda::GpSampler<Real> s(f);
+double gpu_rate(const sample::GpFactor& f, std::uint64_t n, bool cls, sample::cuda::GpuOptions g = {},
+                std::vector<double>* mse = nullptr) {
+  sample::cuda::GpSampler<Real> s(f, g);
   sample::SampleOptions o;
   o.classification_error = cls;
   s.sample(1, 0, std::min<std::uint64_t>(n, s.tile_hypotheses()), o);  // warm-up
   const auto t0 = Clock::now();
-  const auto r = s.sample(2, 0, n, o);
+  auto r = s.sample(2, 0, n, o);
   const double t = seconds_since(t0);
-  return static_cast<double>(r.mse.size()) / t;
+  if (mse) *mse = std::move(r.mse);
+  return static_cast<double>(n) / t;
 }
 
 double cpu_rate(const sample::GpFactor& f, std::uint64_t n, bool cls, int threads) {
@@ -99,11 +104,20 @@ int main(int argc, char** argv) {
   std::printf("figure: cublas_dgemm_8192_tflops = %.2f TFLOP/s\n", peak_d);
   std::printf("figure: cublas_sgemm_8192_tflops = %.2f TFLOP/s\n", peak_s);
   std::printf("figure: d2d_copy_bandwidth = %.0f GB/s\n", copy_bandwidth_gbs());
-  const double gd = gpu_rate<double>(f, n, true), gs = gpu_rate<float>(f, n, true);
+  std::vector<double> mse_fp32, mse_tf32;
+  sample::cuda::GpuOptions tf32;
+  tf32.allow_tf32 = true;
+  const double gd = gpu_rate<double>(f, n, true), gs = gpu_rate<float>(f, n, true, {}, &mse_fp32);
+  const double gt = gpu_rate<float>(f, n, true, tf32, &mse_tf32);
+  double tf32_diff = 0;
+  for (std::size_t i = 0; i < mse_fp32.size(); ++i)
+    tf32_diff = std::max(tf32_diff, std::abs(mse_tf32[i] - mse_fp32[i]) / mse_fp32[i]);
   std::printf("figure: gpu_gp_predict_double = %.4g hypotheses/s (%.2f TFLOP/s, %.0f%% of dgemm peak)\n", gd,
               gd * flop_per_h / 1e12, 100 * gd * flop_per_h / 1e12 / peak_d);
   std::printf("figure: gpu_gp_predict_float = %.4g hypotheses/s (%.2f TFLOP/s, %.0f%% of sgemm peak)\n", gs,
               gs * flop_per_h / 1e12, 100 * gs * flop_per_h / 1e12 / peak_s);
+  std::printf("figure: gpu_gp_predict_float_tf32 = %.4g hypotheses/s (%.2f TFLOP/s; max rel MSE diff vs FP32 %.2g)\n", gt,
+              gt * flop_per_h / 1e12, tf32_diff);
   const double ed = gpu_rate<double>(f, 4 * n, false), es = gpu_rate<float>(f, 4 * n, false);
   std::printf("figure: gpu_gp_eigen_mse_double = %.4g hypotheses/s (%.3g normals/s)\n", ed, ed * nt * k);
   std::printf("figure: gpu_gp_eigen_mse_float = %.4g hypotheses/s (%.3g normals/s)\n", es, es * nt * k);

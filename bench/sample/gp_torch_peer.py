@@ -53,6 +53,15 @@ def main():
         rate = n / (time.perf_counter() - t0)
         print(f"figure: torch_gp_predict_{name} = {rate:.4g} hypotheses/s "
               f"({rate * 2 * nt * nt * k / 1e12:.2f} TFLOP/s)")
+        if dtype == torch.float32:  # the same GEMMs on the tensor cores (TF32), as GpuOptions::allow_tf32
+            torch.backends.cuda.matmul.allow_tf32 = True
+            predict(batch)
+            t0 = time.perf_counter()
+            predict(n)
+            rate = n / (time.perf_counter() - t0)
+            torch.backends.cuda.matmul.allow_tf32 = False
+            print(f"figure: torch_gp_predict_float_tf32 = {rate:.4g} hypotheses/s "
+                  f"({rate * 2 * nt * nt * k / 1e12:.2f} TFLOP/s)")
         eigen(1024)
         t0 = time.perf_counter()
         eigen(4 * n)

@@ -86,6 +86,27 @@ class DeviceBuffer {
   std::size_t n_ = 0;
 };
 
+namespace detail {
+
+/// Threads per block of the sample kernels (a power of two: block_sum halves it).
+constexpr int kThreads = 256;
+
+// Sum over the block in a fixed tree order (deterministic). All threads must call it.
+template <class T>
+__device__ T block_sum(T v, T* shared) {
+  shared[threadIdx.x] = v;
+  __syncthreads();
+  for (int w = blockDim.x / 2; w > 0; w /= 2) {
+    if (threadIdx.x < w) shared[threadIdx.x] += shared[threadIdx.x + w];
+    __syncthreads();
+  }
+  const T r = shared[0];
+  __syncthreads();
+  return r;
+}
+
+}  // namespace detail
+
 /// Owning cuBLAS handle.
 class Blas {
  public:
