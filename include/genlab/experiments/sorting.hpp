@@ -1,0 +1,369 @@
+#ifndef GENLAB_EXPERIMENTS_SORTING_HPP
+#define GENLAB_EXPERIMENTS_SORTING_HPP
+// Sorting length generalization, 20 -> 100 (Awasthi & Gupta 2023, "Improving Length-Generalization
+// in Transformers via Task Hinting", arXiv 2310.00726; spec: shared/papers/length_grokking.md §1).
+//
+// Train a causal NoPE transformer on sorting lists of length <= 20, then decode greedily at every
+// length 1..100 and report exact-match accuracy per length, for a set of conditions (standard
+// training, each hint task mixed in with a task token, the length-dependent tempered softmax,
+// and their combinations) over several seeds. Every condition trains with the same number of
+// updates and the same batch size: hint examples take a share of the batch, not extra compute.
+//
+// Results folder:
+//   config.json                          the whole experiment's config
+//   <condition>/seed_<s>/                one run: config.json, metrics.csv/.jsonl (training log),
+//                                        checkpoint/, accuracy_by_length.csv, run.json (when done)
+//   accuracy_by_length.csv               length, condition, mean, sd, min, max over seeds
+//   accuracy_by_length.{png,svg,dat,gp}  the curves
+//   summary.json                         per condition: mean accuracy at <= 20, 21–24, 25–50, 51–100
+// Finished runs are skipped and a killed run resumes from its checkpoint.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "genlab/core/io/csv.hpp"
+#include "genlab/core/io/gnuplot.hpp"
+#include "genlab/core/io/json.hpp"
+#include "genlab/experiments/grokking.hpp"
+#include "genlab/nn/decode.hpp"
+#include "genlab/nn/trainer.hpp"
+#include "genlab/splits/length.hpp"
+
+namespace genlab::experiments {
+
+/// One training condition: hint tasks mixed in (empty = standard training) and the attention
+/// logit scale (tempered = Awasthi & Gupta's learned per-length scale, log-linear beyond).
+struct SortingCondition {
+  std::string name = "standard";
+  std::vector<splits::HintTask> hints;
+  double hint_probability = 0.5;
+  nn::AttentionScale attention = nn::AttentionScale::inv_sqrt_d;
+
+  core::Json to_json() const {
+    std::vector<std::string> h;
+    for (auto t : hints) h.push_back(splits::to_string(t));
+    return core::Json{{"name", name}, {"hints", h}, {"hint_probability", hint_probability},
+                      {"attention", nn::to_string(attention)}};
+  }
+};
+
+struct SortingConfig {
+  std::string name = "quick";
+  splits::LengthTaskConfig task;            // sort; training lengths and values; train_size; data seed
+  std::size_t max_eval_length = 100;        // evaluate every length 1..max_eval_length
+  std::size_t eval_size_per_length = 50;    // greedy-decoded test lists per length
+  nn::ModelConfig model;                    // vocab_size, max_seq_len and attention scale set per run
+  nn::AdamWConfig optimizer;
+  std::int64_t steps = 2000;
+  std::int64_t batch_size = 64;
+  std::int64_t eval_every = 500;            // teacher-forced ID metrics in the training log
+  std::int64_t checkpoint_every = 500;
+  std::vector<SortingCondition> conditions;
+  std::vector<std::uint64_t> seeds = {0, 1, 2};
+
+  void validate() const {
+    const char* where = "genlab::experiments::SortingConfig::validate";
+    core::require(task.task == splits::LengthTask::sort, where, "task.task", splits::to_string(task.task), "sort");
+    core::require(max_eval_length >= task.train_max_length, where, "max_eval_length", max_eval_length,
+                  ">= task.train_max_length = " + std::to_string(task.train_max_length));
+    core::require(eval_size_per_length >= 1, where, "eval_size_per_length", eval_size_per_length, ">= 1");
+    core::require(steps >= 1, where, "steps", steps, ">= 1");
+    core::require(batch_size >= 1, where, "batch_size", batch_size, ">= 1");
+    core::require(!conditions.empty(), where, "conditions.size()", 0, ">= 1");
+    core::require(!seeds.empty(), where, "seeds.size()", 0, ">= 1");
+    for (std::size_t i = 0; i < conditions.size(); ++i) {
+      const auto& n = conditions[i].name;
+      core::require(!n.empty() && n.find_first_of("/\\ ") == std::string::npos, where, "conditions[i].name", n,
+                    "a non-empty name without slashes or spaces (it names a folder)");
+      for (std::size_t j = 0; j < i; ++j)
+        core::require(conditions[j].name != n, where, "conditions[i].name", n, "distinct condition names");
+    }
+    optimizer.validate();
+  }
+
+  core::Json to_json() const {
+    core::Json conds = core::Json::array();
+    for (const auto& c : conditions) conds.push_back(c.to_json());
+    core::Json o{{"lr", optimizer.lr},           {"beta1", optimizer.beta1},
+                 {"beta2", optimizer.beta2},     {"weight_decay", optimizer.weight_decay},
+                 {"warmup_steps", optimizer.warmup_steps}, {"schedule", nn::to_string(optimizer.schedule)},
+                 {"total_steps", optimizer.total_steps},   {"grad_clip", optimizer.grad_clip}};
+    return core::Json{{"name", name},       {"task", task.to_json()},  {"max_eval_length", max_eval_length},
+                      {"eval_size_per_length", eval_size_per_length}, {"model", model.to_json()},
+                      {"optimizer", o},     {"steps", steps},          {"batch_size", batch_size},
+                      {"eval_every", eval_every}, {"checkpoint_every", checkpoint_every},
+                      {"conditions", conds}, {"seeds", seeds}};
+  }
+
+  /// The standard, successor-hint, tempered and successor+tempered conditions.
+  static std::vector<SortingCondition> standard_conditions() {
+    SortingCondition standard;
+    SortingCondition successor;
+    successor.name = "successor";
+    successor.hints = {splits::HintTask::successor};
+    SortingCondition tempered;
+    tempered.name = "tempered";
+    tempered.attention = nn::AttentionScale::tempered;
+    SortingCondition both = successor;
+    both.name = "successor+tempered";
+    both.attention = nn::AttentionScale::tempered;
+    return {standard, successor, tempered, both};
+  }
+
+  /// A 2-core CPU configuration: values 0..29, lengths 1..20, 2 layers NoPE d 64, 3,000 updates of 64,
+  /// 30 greedy-decoded lists per length 1..100.
+  static SortingConfig quick() {
+    SortingConfig c;
+    c.name = "quick";
+    c.task.num_values = 30;
+    c.task.train_min_length = 1;
+    c.task.train_max_length = 20;
+    c.task.test_lengths = {};
+    c.task.train_size = 50000;
+    c.task.id_test_size = 0;
+    c.task.test_size_per_length = 0;
+    c.model.n_layers = 2;
+    c.model.d_model = 64;
+    c.model.n_heads = 4;
+    c.model.d_mlp = 256;
+    c.model.norm = nn::Norm::pre;
+    c.model.positions = nn::Positions::none;
+    c.model.attn_bias = true;
+    c.model.unembed_bias = true;
+    c.model.init_std = 0.02;
+    c.optimizer.lr = 1e-3;
+    c.optimizer.weight_decay = 0.01;
+    c.optimizer.warmup_steps = 100;
+    c.optimizer.schedule = nn::Schedule::cosine;
+    c.optimizer.min_lr_ratio = 0.1;
+    c.optimizer.grad_clip = 1.0;
+    c.steps = 3000;
+    c.optimizer.total_steps = c.steps;
+    c.batch_size = 64;
+    c.eval_size_per_length = 30;
+    c.conditions = {standard_conditions()[0], standard_conditions()[1]};
+    c.seeds = {0, 1, 2};
+    return c;
+  }
+
+  /// Closer to the paper's scale (values 0..99, d 128, 4 layers, 50k updates of 128): a GPU-day
+  /// class budget on a CPU; the paper's own model size and step count are not published.
+  static SortingConfig paper() {
+    SortingConfig c = quick();
+    c.name = "paper";
+    c.task.num_values = 100;
+    c.task.train_size = 500000;
+    c.model.n_layers = 4;
+    c.model.d_model = 128;
+    c.model.d_mlp = 512;
+    c.steps = 50000;
+    c.optimizer.total_steps = c.steps;
+    c.batch_size = 128;
+    c.eval_size_per_length = 100;
+    c.conditions = standard_conditions();
+    return c;
+  }
+};
+
+/// One (condition, seed) run: exact match at each evaluated length.
+struct SortingRun {
+  std::string condition;
+  std::uint64_t seed = 0;
+  std::map<std::size_t, double> exact_match;   // length -> accuracy
+  double seconds = 0;
+  core::Json to_json() const {
+    core::Json acc = core::Json::object();
+    for (const auto& [n, a] : exact_match) acc[std::to_string(n)] = a;
+    return core::Json{{"condition", condition}, {"seed", seed}, {"exact_match", acc}, {"seconds", seconds}};
+  }
+};
+
+/// Mean, standard deviation, min and max of one condition's accuracy at one length over seeds.
+struct SeedSpread {
+  double mean = 0, sd = 0, min = 0, max = 0;
+  std::size_t seeds = 0;
+};
+
+struct SortingResult {
+  core::Json config;
+  std::vector<SortingRun> runs;
+  std::map<std::string, std::map<std::size_t, SeedSpread>> by_condition;  // condition -> length -> spread
+  double seconds = 0;
+
+  /// Mean over seeds and over lengths lo..hi of one condition.
+  double mean_accuracy(const std::string& condition, std::size_t lo, std::size_t hi) const {
+    const auto& m = by_condition.at(condition);
+    double s = 0;
+    std::size_t n = 0;
+    for (const auto& [len, sp] : m)
+      if (len >= lo && len <= hi) s += sp.mean, ++n;
+    return n ? s / static_cast<double>(n) : 0.0;
+  }
+};
+
+namespace detail {
+
+inline splits::LengthTaskConfig condition_task(const SortingConfig& cfg, const SortingCondition& cond, std::uint64_t seed) {
+  splits::LengthTaskConfig t = cfg.task;
+  t.hints.tasks = cond.hints;
+  t.hints.probability = cond.hint_probability;
+  t.task_token = true;
+  t.test_lengths = {};
+  t.id_test_size = 0;
+  t.test_size_per_length = 0;
+  t.seed = seed;
+  return t;
+}
+
+// Evaluation lists: length n, list i drawn from Philox stream (eval seed, n, i) — the same lists
+// for every condition and seed (only the token ids of the vocabulary may differ).
+inline std::vector<core::Sequence> eval_set(const splits::LengthTaskGenerator& gen, std::size_t n, std::size_t count) {
+  std::vector<core::Sequence> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    core::Philox4x32 g(0x5eed5eedULL, n, 4096 * i);
+    out.push_back(gen.main_example(n, g));
+  }
+  return out;
+}
+
+template <class T>
+SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingCondition& cond, std::uint64_t seed,
+                                 const std::filesystem::path& dir, const RunOptions& opt) {
+  SortingRun run;
+  run.condition = cond.name;
+  run.seed = seed;
+  const auto done_path = dir / "run.json";
+  if (opt.resume && std::filesystem::exists(done_path)) {  // finished before: reuse
+    const core::Json j = core::read_json(done_path);
+    for (auto it = j.at("exact_match").begin(); it != j.at("exact_match").end(); ++it)
+      run.exact_match[std::stoul(it.key())] = it.value().get<double>();
+    run.seconds = j.value("seconds", 0.0);
+    return run;
+  }
+  const splits::LengthTaskConfig task = condition_task(cfg, cond, seed);
+  const core::Dataset ds = splits::make_length_dataset(task);
+  const splits::LengthTaskGenerator gen(task);
+  nn::ModelConfig mc = cfg.model;
+  mc.vocab_size = static_cast<std::int64_t>(ds.vocab().size());
+  mc.attention_scale = cond.attention;
+  // Context sizes seen in training: <bos> <task> x1..xn <sep> y1..yn <eos> for n <= train max.
+  mc.scale_length = static_cast<std::int64_t>(2 * cfg.task.train_max_length + 4);
+  mc.max_seq_len = static_cast<std::int64_t>(2 * cfg.max_eval_length + 4);
+  mc.validate();
+  std::filesystem::create_directories(dir);
+  core::Json rc = cfg.to_json();
+  rc["condition"] = cond.to_json();
+  rc["seed"] = seed;
+  rc["run_model"] = mc.to_json();
+  rc["data_fingerprint"] = ds.config().value("fingerprint_fnv1a64", core::Json());
+  core::write_json(dir / "config.json", rc);
+
+  nn::Transformer<T> model(mc, seed);
+  nn::TrainConfig tc;
+  tc.steps = cfg.steps;
+  tc.batch_size = cfg.batch_size;
+  tc.data_seed = seed;
+  tc.eval_every = cfg.eval_every;
+  tc.checkpoint_every = cfg.checkpoint_every;
+  tc.checkpoint_dir = dir / "checkpoint";
+  tc.resume = opt.resume;
+  tc.log_csv = dir / "metrics.csv";
+  tc.log_jsonl = dir / "metrics.jsonl";
+  tc.progress = opt.progress;
+  nn::Trainer<T> trainer(model, cfg.optimizer, tc);
+  // A teacher-forced in-distribution check during training: lists of the training lengths.
+  std::vector<core::Sequence> id_check;
+  for (std::size_t n = cfg.task.train_min_length; n <= cfg.task.train_max_length; ++n) {
+    auto s = eval_set(gen, n, 8);
+    id_check.insert(id_check.end(), s.begin(), s.end());
+  }
+  trainer.add_eval("id", id_check);
+  const nn::TrainResult tr = trainer.train(ds.split("train"));
+
+  core::CsvTable table({"length", "exact_match", "sequences"});
+  nn::Workspace<T> ws;
+  for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
+    const auto seqs = eval_set(gen, n, cfg.eval_size_per_length);
+    const nn::DecodeMetrics m = nn::greedy_accuracy(model, seqs, ws);
+    run.exact_match[n] = m.exact_match;
+    table.row(n, m.exact_match, m.sequences);
+  }
+  run.seconds = tr.seconds;
+  core::write_csv(dir / "accuracy_by_length.csv", table);
+  core::write_json(done_path, run.to_json());
+  return run;
+}
+
+}  // namespace detail
+
+/// Runs every (condition, seed) (skipping finished ones, resuming interrupted ones) and writes the
+/// aggregate table, plot and summary into `out`.
+inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt = {},
+                                 bool use_double = false) {
+  cfg.validate();
+  const auto start = std::chrono::steady_clock::now();
+  std::filesystem::create_directories(out);
+  SortingResult res;
+  res.config = cfg.to_json();
+  core::write_json(out / "config.json", res.config);
+  for (const auto& cond : cfg.conditions)
+    for (auto seed : cfg.seeds) {
+      const auto dir = out / cond.name / ("seed_" + std::to_string(seed));
+      if (opt.progress) std::fprintf(stderr, "sorting: condition %s, seed %llu\n", cond.name.c_str(), static_cast<unsigned long long>(seed));
+      res.runs.push_back(use_double ? detail::run_sorting_condition<double>(cfg, cond, seed, dir, opt)
+                                    : detail::run_sorting_condition<float>(cfg, cond, seed, dir, opt));
+    }
+  core::CsvTable table({"length", "condition", "mean", "sd", "min", "max", "seeds"});
+  core::LinePlot plot;
+  plot.title = "sorting: exact match by length (train lengths <= " + std::to_string(cfg.task.train_max_length) + ")";
+  plot.xlabel = "list length";
+  plot.ylabel = "exact match (mean over seeds)";
+  plot.ymin = 0, plot.ymax = 1.02;
+  core::Json summary = core::Json::object();
+  for (const auto& cond : cfg.conditions) {
+    auto& by_len = res.by_condition[cond.name];
+    core::PlotSeries series{cond.name, {}, {}, "linespoints"};
+    for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
+      std::vector<double> v;
+      for (const auto& r : res.runs)
+        if (r.condition == cond.name) v.push_back(r.exact_match.at(n));
+      SeedSpread sp;
+      sp.seeds = v.size();
+      sp.min = *std::min_element(v.begin(), v.end());
+      sp.max = *std::max_element(v.begin(), v.end());
+      for (double a : v) sp.mean += a / static_cast<double>(v.size());
+      for (double a : v) sp.sd += (a - sp.mean) * (a - sp.mean);
+      sp.sd = v.size() > 1 ? std::sqrt(sp.sd / static_cast<double>(v.size() - 1)) : 0.0;
+      by_len[n] = sp;
+      table.row(n, cond.name, sp.mean, sp.sd, sp.min, sp.max, sp.seeds);
+      series.x.push_back(static_cast<double>(n));
+      series.y.push_back(sp.mean);
+    }
+    plot.series.push_back(series);
+    const std::size_t L = cfg.task.train_max_length;
+    summary[cond.name] = {{"id_1_to_" + std::to_string(L), res.mean_accuracy(cond.name, 1, L)},
+                          {"near_" + std::to_string(L + 1) + "_to_" + std::to_string(L + 4), res.mean_accuracy(cond.name, L + 1, L + 4)},
+                          {"ood_25_to_50", res.mean_accuracy(cond.name, 25, 50)},
+                          {"ood_51_to_100", res.mean_accuracy(cond.name, 51, std::max<std::size_t>(51, cfg.max_eval_length))},
+                          {"at_max_length", by_len.rbegin()->second.mean}};
+  }
+  core::write_csv(out / "accuracy_by_length.csv", table);
+  if (opt.plots) core::write_line_plot(out / "accuracy_by_length", plot);
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  core::Json s{{"config", res.config}, {"conditions", summary}, {"seconds", res.seconds}};
+  core::Json runs = core::Json::array();
+  for (const auto& r : res.runs) runs.push_back({{"condition", r.condition}, {"seed", r.seed}, {"train_seconds", r.seconds}});
+  s["runs"] = runs;
+  core::write_json(out / "summary.json", s);
+  return res;
+}
+
+}  // namespace genlab::experiments
+
+#endif  // GENLAB_EXPERIMENTS_SORTING_HPP
