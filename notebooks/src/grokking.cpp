@@ -63,8 +63,9 @@ std::cout << "\n" << std::defaultfloat;
 // step-0 evaluation is left out). Test loss *rises* while the table is memorized, then falls
 // by orders of magnitude.
 // %%
-// Helpers are named functions: clang-repl-19 can mix up global lambdas of identical signature
-// defined in different cells (seen as a crash in a later cell).
+// Helpers are named functions, one per cell: clang-repl-19 can mix up global lambdas of
+// identical signature defined in different cells, and Cling wraps everything after the first
+// function definition of a cell into a function body, where a second definition is an error.
 core::PlotSeries metric_series(const std::vector<core::Json>& rows, const char* key, const char* name) {
   core::PlotSeries s;
   s.name = name;
@@ -72,6 +73,7 @@ core::PlotSeries metric_series(const std::vector<core::Json>& rows, const char* 
     if (r["step"].get<double>() > 0 && !r[key].is_null()) s.x.push_back(r["step"].get<double>()), s.y.push_back(r[key].get<double>());
   return s;
 }
+// %%
 bool plot_grokking_curves(const std::vector<core::Json>& m) {
   const auto series = metric_series;
   core::LinePlot acc;
@@ -88,6 +90,7 @@ bool plot_grokking_curves(const std::vector<core::Json>& m) {
   loss.series = {series(m, "train_loss", "train"), series(m, "test_loss", "test")};
   return core::write_line_plot("figures/grokking_accuracy", acc) && core::write_line_plot("figures/grokking_loss", loss);
 }
+// %%
 plot_grokking_curves(metrics);
 genlab::notebook::show_image("figures/grokking_accuracy.png");
 genlab::notebook::show_image("figures/grokking_loss.png");
@@ -125,6 +128,7 @@ bool plot_grokking_measures(const std::vector<core::Json>& m) {
   w.series = {norm, series(m, "gini_embedding", "Gini of embedding frequency norms")};
   return core::write_line_plot("figures/grokking_measures", p) && core::write_line_plot("figures/grokking_norms", w);
 }
+// %%
 plot_grokking_measures(metrics);
 genlab::notebook::show_image("figures/grokking_measures.png");
 genlab::notebook::show_image("figures/grokking_norms.png");
@@ -135,12 +139,13 @@ genlab::notebook::show_image("figures/grokking_norms.png");
 // key frequencies, restricted loss near 0, test accuracy ≥ 99% from update 1450 while the weight
 // norm keeps shrinking). With half of the table for training this quick run generalizes
 // gradually; Nanda's preset (30% of p = 113) shows the sharper, later jump.
-// %% tags=check
+// %%
 core::Json metrics_at_step(const std::vector<core::Json>& m, std::int64_t step) {
   for (const auto& r : m)
     if (r["step"].get<std::int64_t>() == step) return r;
   throw std::invalid_argument("no evaluation at update " + std::to_string(step));
 }
+// %% tags=check
 std::cout << std::fixed << std::setprecision(3) << "  update  train acc  test acc  train loss  test loss  excluded  restricted  weight norm  keys\n";
 for (std::int64_t step : {200, 550, 1000, 1300, 1350, 1450, 1600, 1750, 2000}) {
   const core::Json r = metrics_at_step(metrics, step);
@@ -165,7 +170,7 @@ std::cout << std::defaultfloat;
 // `tests/experiments/progress_measures_test.cpp`). Restricting to the key frequencies changes
 // nothing; excluding them leaves constant logits, whose cross-entropy is exactly ln 11 = 2.3979;
 // restricting to a wrong frequency also gives ln 11.
-// %% tags=check
+// %%
 Eigen::MatrixXd ideal_circuit_logits(std::int64_t P, const std::vector<std::int64_t>& keys, double scale) {
   Eigen::MatrixXd L(P * P, P);
   for (std::int64_t a = 0; a < P; ++a)
@@ -177,6 +182,7 @@ Eigen::MatrixXd ideal_circuit_logits(std::int64_t P, const std::vector<std::int6
       }
   return L;
 }
+// %% tags=check
 const Eigen::MatrixXd ideal = ideal_circuit_logits(11, {2, 5}, 4.0);
 std::cout << std::setprecision(6) << "full loss       " << ge::modular_cross_entropy(ideal, 11) << "\n"
           << "restricted loss " << ge::restricted_loss(ideal, 11, {2, 5}) << "\n"
