@@ -189,7 +189,9 @@ void for_each_normal_chunk(std::uint64_t seed, std::uint64_t index, std::size_t 
 /// Fills out[0..n) with the first n normals of philox_stream(seed, index), i.e. the values
 /// curand_normal_double returns n times after curand_init(seed, index, 0, &s) (Box–Muller on
 /// four 32-bit words per pair; same words bit for bit, values to a few ulp). The vectorized
-/// bulk path (see the header comment); O(n), about 4x faster than fill_normals_scalar.
+/// bulk path (see the header comment); O(n). About 4x fill_normals_scalar's rate when built
+/// for AVX2/AVX-512 (-march=native: 9e7 vs 2.3e7 normals/s on one Xeon core); on plain x86-64
+/// (SSE2, no blend instructions) GCC leaves its selects unvectorized and the two run alike.
 inline void fill_normals(std::uint64_t seed, std::uint64_t index, double* out, std::size_t n) {
   detail::for_each_normal_chunk(seed, index, n, [&](std::size_t q0, const double* z, std::size_t len) {
     std::memcpy(out + q0, z, len * sizeof(double));
