@@ -8,7 +8,7 @@
 // estimate can be checked against the truth.
 //
 // Uncertainty from the number S of sampled hypotheses:
-//  * Fisher: sd(Î) ≈ sqrt(∇Iᵀ H⁻¹ ∇I), H the observed information (numerical Hessian of −ln L in
+//  * Fisher: sd(Î) ≈ sqrt(∇Iᵀ H⁻¹ ∇I), H the observed information (analytic Hessian of −ln L in
 //    (ln ν, ln λ, ln s)); interval Î ± z·sd. (The paper's own bound was not retrieved; this is the
 //    delta method, spec §2.6.)
 //  * bootstrap: refit on B resamples (Philox stream (seed, b)), percentile interval.
@@ -133,25 +133,13 @@ inline ExactIbResult exact_inductive_bias(const std::vector<double>& losses, con
   }
   const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + 0.5 * opt.confidence);
   if (opt.fisher_interval) {
-    // Observed information in θ = (ln ν, ln λ, ln s) by central differences of −ln L.
+    // Observed information in θ = (ln ν, ln λ, ln s): the analytic Hessian of −ln L (at λ = 0 the
+    // ln λ row is 0 and drops out below).
     const double th[3] = {std::log(r.model.df), std::log(std::max(r.model.nc, 1e-12)), std::log(r.model.scale)};
-    auto nll = [&](const double* t) {
-      return -ncx2_log_likelihood(losses, std::exp(t[0]), std::exp(t[1]), std::exp(t[2]));
-    };
-    const double h = 1e-3;
+    const Ncx2LogLikelihoodDerivatives d = ncx2_log_likelihood_derivatives(losses, r.model.df, r.model.nc, r.model.scale);
     Eigen::Matrix3d H;
     for (int a = 0; a < 3; ++a)
-      for (int b = a; b < 3; ++b) {
-        double v[4];
-        const int sa[4] = {1, 1, -1, -1}, sb[4] = {1, -1, 1, -1};
-        for (int q = 0; q < 4; ++q) {
-          double t[3] = {th[0], th[1], th[2]};
-          t[a] += sa[q] * h;
-          t[b] += sb[q] * h;
-          v[q] = nll(t);
-        }
-        H(a, b) = H(b, a) = (v[0] - v[1] - v[2] + v[3]) / (4 * h * h);
-      }
+      for (int b = 0; b < 3; ++b) H(a, b) = -d.hessian[a][b];
     // Pseudo-inverse on the positive eigen-directions: λ at its boundary leaves a flat direction.
     Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(H);
     Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
