@@ -77,6 +77,32 @@ ModelConfig sort_config() {
   return c;
 }
 
+// Multiply-add FLOPs (×2) of one training step as genlab computes it (keys/values at every row,
+// the last block's queries, MLP and unembedding only at graded rows), backward = 2 × forward.
+double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx) {
+  const double d = static_cast<double>(c.d_model), f = static_cast<double>(c.d_mlp), V = static_cast<double>(c.vocab_size);
+  double rows = 0, out = 0, keys_all = 0, keys_out = 0;
+  for (auto i : idx) {
+    const auto& s = data[i];
+    const double n = static_cast<double>(s.size() - 1);
+    rows += n;
+    keys_all += n * (n + 1) / 2;
+    for (std::size_t t = 1; t < s.size(); ++t)
+      if (s.loss_mask[t]) {
+        out += 1;
+        keys_out += static_cast<double>(t);
+      }
+  }
+  double fwd = 0;
+  for (std::int64_t l = 0; l < c.n_layers; ++l) {
+    const bool last = l + 1 == c.n_layers;
+    const double q = last ? out : rows, k = last ? keys_out : keys_all;
+    fwd += rows * 2 * 2 * d * d + q * (2 * 2 * d * d + 2 * 2 * d * f) + k * 2 * 2 * d;
+  }
+  fwd += out * 2 * d * V;
+  return 3 * fwd;
+}
+
 template <class T>
 int time_steps(const std::string& which, int steps) {
   const bool nanda = which == "nanda";
@@ -110,7 +136,9 @@ int time_steps(const std::string& which, int steps) {
   j["batch"] = B;
   j["steps"] = steps;
   j["ms_per_step"] = 1e3 * sec / steps;
-  j["cpu_ms_per_step"] = 1e3 * cpu / steps;  // all threads' CPU time: robust on a loaded machine
+  j["cpu_ms_per_step"] = 1e3 * cpu / steps;  // all threads' CPU time
+  j["gflop_per_step"] = step_flops(cfg, data, idx) / 1e9;
+  j["gflops"] = step_flops(cfg, data, idx) / 1e9 / (sec / steps);
   j["threads"] = core::max_threads();
   j["last_loss"] = loss;
   std::cout << j.dump() << std::endl;
@@ -228,6 +256,7 @@ int gemm() {
   for (int n : {256, 512}) {
     Matrix<float> a = Matrix<float>::Random(n * 4, n), b = Matrix<float>::Random(n, n), c(n * 4, n);
     for (int threads : {1, core::max_threads()}) {
+      if (threads == 1 && core::max_threads() == 1 && j.contains("gflops_n" + std::to_string(n) + "_threads1")) continue;
       Eigen::setNbThreads(threads);
       c.noalias() = a * b;
       int reps = 0;

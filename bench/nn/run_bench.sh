@@ -17,7 +17,9 @@ bench=$build/bench/nn_bench
 cpus=$(nproc --all)
 export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
 echo "# machine: $cpus cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); threads=$threads"
-"$bench" gemm
+gemm=$("$bench" gemm)
+echo "$gemm"
+export GEMM_JSON=$gemm
 for cfg in nanda sort; do
   steps=$([ "$cfg" = nanda ] && echo 10 || echo 20)
   g=(); t=()
@@ -26,13 +28,15 @@ for cfg in nanda sort; do
     t+=("$("$PY" "$root/bench/nn/torch_peer.py" time "$cfg" float "$steps")")
   done
   printf '%s\n' "${g[@]}" "${t[@]}" | "$PY" -c '
-import json, sys
+import json, os, sys
 rows = [json.loads(l) for l in sys.stdin]
+peak = max(v for k, v in json.loads(os.environ["GEMM_JSON"]).items() if k.endswith("threads%d" % rows[0]["threads"]))
 g = min((r for r in rows if r["impl"] == "genlab"), key=lambda r: r["ms_per_step"])
 t = min((r for r in rows if r["impl"] != "genlab"), key=lambda r: r["ms_per_step"])
 print(json.dumps({"config": g["config"], "threads": g["threads"], "genlab_ms": round(g["ms_per_step"], 2),
                   "torch_ms": round(t["ms_per_step"], 2), "torch_version": t["impl"],
-                  "speedup_vs_torch": round(t["ms_per_step"] / g["ms_per_step"], 2)}))'
+                  "speedup_vs_torch": round(t["ms_per_step"] / g["ms_per_step"], 2),
+                  "genlab_gflops": round(g["gflops"], 1), "fraction_of_gemm_peak": round(g["gflops"] / peak, 2)}))'
 done
 tmp=$(mktemp -d)
 for cfg in nanda prerope post tempered logn; do
