@@ -26,7 +26,7 @@ mode=run
 mkdir -p "$build/bin" "$build/deps/include"
 log() { printf '[gpu_check] %s\n' "$*"; }
 
-sources=$(ls tests/*/*_cuda.cu bench/*/*_bench.cu 2>/dev/null | sort)
+sources=$(ls tests/*/*_cuda.cu bench/*/*_bench.cu 2>/dev/null | LC_ALL=C sort)
 [ -n "$sources" ] || { log "no CUDA sources found"; exit 1; }
 incs="-Iinclude -I$build/deps/include -I$build/deps/include/eigen3"
 [ -d /usr/include/eigen3 ] && incs="$incs -I/usr/include/eigen3"
@@ -36,7 +36,7 @@ libs="-lcublas -lcurand -lgomp"
 # ---- build (skipped when sources, headers and flags are unchanged) -----------------------------
 # (The include flags are left out: they name /usr/include/eigen3 only where it exists, and the
 # headers packed into $build/deps are the same ones.)
-stamp=$( (cat $sources; find include/genlab/core include/genlab/sample -type f | sort | xargs cat; echo "$flags $libs") | sha256sum | cut -c1-16)
+stamp=$( (cat $sources; find include/genlab/core include/genlab/sample -type f | LC_ALL=C sort | xargs cat; echo "$flags $libs") | sha256sum | cut -c1-16)
 binaries=""
 for src in $sources; do binaries="$binaries $build/bin/$(echo "$src" | cut -d/ -f2)_$(basename "$src" .cu)"; done
 all_built=1
