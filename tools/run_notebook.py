@@ -111,6 +111,10 @@ def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang
     prelude = os.path.join(work, "prelude.cpp")
     with open(prelude, "w") as f:
         f.write('#include <chrono>\n#include <cstdio>\n#include <cstdlib>\n'
+                # clang-19 ends each dynamically scheduled OpenMP loop with __kmpc_dispatch_deinit
+                # (new in LLVM 19's runtime); Debian's libomp 14 has no such entry and needs none.
+                '#if defined(__CLANG_REPL__) && defined(_OPENMP)\n'
+                'extern "C" void __kmpc_dispatch_deinit(void*, int) {}\n#endif\n'
                 'inline void genlab_nb_mark__(int n) {\n'
                 '  std::fflush(nullptr);\n'
                 '  const auto t = std::chrono::steady_clock::now().time_since_epoch();\n'
