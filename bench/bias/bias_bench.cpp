@@ -38,7 +38,10 @@ int main(int argc, char** argv) {
   mo.query_count = q;
   t = Clock::now();
   const auto id = bias::mle_intrinsic_dimension(X, mo);
-  std::printf("{\"task\": \"knn_id\", \"n\": %ld, \"queries\": %ld, \"seconds\": %.3f, \"m\": %.6f}\n", n, q, since(t), id.dimension);
+  const double id_s = since(t);
+  const auto nn = bias::knn_self(X, 5, bias::sample_without_replacement(n, q, 0));  // float path diagnostics
+  std::printf("{\"task\": \"knn_id\", \"n\": %ld, \"queries\": %ld, \"seconds\": %.3f, \"m\": %.6f, "
+              "\"exact_fallbacks\": %lld}\n", n, q, id_s, id.dimension, static_cast<long long>(nn.exact_fallbacks));
   // 3. GP posterior hypothesis sampling: N_t = 100 test points, k = 10, RBF on 500 training points.
   Eigen::MatrixXd xtr = X.topRows(500), xte = X.middleRows(500, 100);
   std::vector<int> ytr(s.labels.begin(), s.labels.begin() + 500), yte(s.labels.begin() + 500, s.labels.begin() + 600);

@@ -71,6 +71,42 @@ TEST_CASE("Blocked GEMM kNN equals brute force") {
   CHECK(nn2.indices == nn.indices);
 }
 
+TEST_CASE("Single-precision kNN with certification equals the double-precision search") {
+  KnnOptions f64;
+  f64.precision = KnnPrecision::float64;
+  // Well separated points: certified without fallback, same neighbours and distances.
+  const Eigen::MatrixXd x = gaussian(400, 30, 21);
+  const auto a = knn_self(x, 5), b = knn_self(x, 5, {}, f64);
+  CHECK(a.indices == b.indices);
+  CHECK(a.distances == b.distances);
+  CHECK(a.exact_fallbacks == 0);
+  // Points 1e-6 apart around a far offset: float cannot resolve them, so queries fall back to the
+  // exact search, and the answer is the brute-force one (where even the double GEMM form loses them).
+  Eigen::MatrixXd y = 1e-6 * gaussian(300, 8, 22);
+  y.array() += 1e3;
+  y.col(0).head(150).array() += 1.0;  // two clusters, so centring does not remove the offset
+  const auto c = knn_self(y, 4);
+  CHECK(c.exact_fallbacks > 0);
+  for (Eigen::Index i = 0; i < y.rows(); ++i) {
+    std::vector<std::pair<double, Eigen::Index>> all;
+    for (Eigen::Index j = 0; j < y.rows(); ++j)
+      if (j != i) all.push_back({(y.row(i) - y.row(j)).norm(), j});
+    std::sort(all.begin(), all.end());
+    for (int k = 0; k < 4; ++k) {
+      CHECK(c.indices(i, k) == all[static_cast<std::size_t>(k)].second);
+      CHECK(c.distances(i, k) == all[static_cast<std::size_t>(k)].first);
+    }
+  }
+  // A reference subset taken in place equals the copied subset.
+  std::vector<std::int64_t> rows;
+  for (std::int64_t i = 0; i < 400; i += 2) rows.push_back(i);
+  Eigen::MatrixXd half(200, 30);
+  for (std::size_t i = 0; i < rows.size(); ++i) half.row(static_cast<Eigen::Index>(i)) = x.row(rows[i]);
+  const auto s1 = knn_self(x, 3, {0, 7, 199}, KnnOptions{}, rows), s2 = knn_self(half, 3, {0, 7, 199});
+  CHECK(s1.indices == s2.indices);
+  CHECK(s1.distances == s2.distances);
+}
+
 TEST_CASE("Duplicates are removed (default) or rejected") {
   Eigen::MatrixXd x = gaussian(400, 3, 5);
   const double base = mle_intrinsic_dimension(x).dimension;

@@ -206,10 +206,11 @@ inline IntrinsicDimensionResult twonn_from_ratios(std::vector<double> mu, const 
 }
 
 namespace detail {
-// Rows to work on (duplicates removed or rejected) and the query subset among them.
+// Rows to work on (duplicates removed or rejected) and the query subset among them. The data is
+// not copied: `rows` lists the distinct rows of x (empty: all rows are distinct).
 struct IdPrepared {
-  Eigen::MatrixXd data;
-  std::vector<std::int64_t> queries;
+  std::vector<std::int64_t> rows;
+  std::vector<std::int64_t> queries;  ///< positions among the distinct rows
   std::int64_t points = 0, unique_points = 0;
 };
 
@@ -219,18 +220,13 @@ inline IdPrepared prepare_id_data(const Eigen::MatrixXd& x, DuplicatePolicy dup,
   require_all_finite(x, where, "data");
   IdPrepared p;
   p.points = x.rows();
-  const std::vector<std::int64_t> keep = unique_rows(x);
+  std::vector<std::int64_t> keep = unique_rows(x);
   if (dup == DuplicatePolicy::reject)
     core::require(static_cast<Eigen::Index>(keep.size()) == x.rows(), where, "duplicate rows",
                   x.rows() - static_cast<Eigen::Index>(keep.size()),
                   "0 (DuplicatePolicy::reject; use DuplicatePolicy::remove to drop them)");
-  if (static_cast<Eigen::Index>(keep.size()) == x.rows()) {
-    p.data = x;
-  } else {
-    p.data.resize(static_cast<Eigen::Index>(keep.size()), x.cols());
-    for (std::size_t i = 0; i < keep.size(); ++i) p.data.row(static_cast<Eigen::Index>(i)) = x.row(keep[i]);
-  }
-  p.unique_points = p.data.rows();
+  p.unique_points = static_cast<std::int64_t>(keep.size());
+  if (p.unique_points < x.rows()) p.rows = std::move(keep);
   core::require(p.unique_points > k, where, "distinct points", p.unique_points,
                 "> k = " + std::to_string(k) + " (fewer points than neighbours)");
   p.queries = sample_without_replacement(p.unique_points, query_count == 0 ? p.unique_points : query_count, seed);
@@ -246,7 +242,7 @@ inline IntrinsicDimensionResult mle_intrinsic_dimension(const Eigen::MatrixXd& d
   const char* where = "genlab::bias::mle_intrinsic_dimension";
   opt.validate(where);
   detail::IdPrepared p = detail::prepare_id_data(data, opt.duplicates, opt.query_count, opt.seed, opt.k, where);
-  const KnnResult nn = knn_self(p.data, opt.k, p.queries, opt.knn);
+  const KnnResult nn = knn_self(data, opt.k, p.queries, opt.knn, p.rows);
   IntrinsicDimensionResult r = mle_from_distances(nn.distances, opt);
   r.points = p.points;
   r.unique_points = p.unique_points;
@@ -263,7 +259,7 @@ inline double mle_intrinsic_dimension_k_range(const Eigen::MatrixXd& data, int k
   opt.k = k2;
   opt.validate(where);
   detail::IdPrepared p = detail::prepare_id_data(data, opt.duplicates, opt.query_count, opt.seed, k2, where);
-  const KnnResult nn = knn_self(p.data, k2, p.queries, opt.knn);
+  const KnnResult nn = knn_self(data, k2, p.queries, opt.knn, p.rows);
   double s = 0;
   for (int k = k1; k <= k2; ++k) s += mle_from_distances(nn.distances.leftCols(k), opt).dimension;
   return s / (k2 - k1 + 1);
@@ -274,7 +270,7 @@ inline IntrinsicDimensionResult twonn_intrinsic_dimension(const Eigen::MatrixXd&
   const char* where = "genlab::bias::twonn_intrinsic_dimension";
   opt.validate(where);
   detail::IdPrepared p = detail::prepare_id_data(data, opt.duplicates, opt.query_count, opt.seed, 2, where);
-  const KnnResult nn = knn_self(p.data, 2, p.queries, opt.knn);
+  const KnnResult nn = knn_self(data, 2, p.queries, opt.knn, p.rows);
   std::vector<double> mu(static_cast<std::size_t>(nn.distances.rows()));
   for (Eigen::Index i = 0; i < nn.distances.rows(); ++i) mu[static_cast<std::size_t>(i)] = nn.distances(i, 1) / nn.distances(i, 0);
   IntrinsicDimensionResult r = twonn_from_ratios(std::move(mu), opt);
