@@ -194,6 +194,13 @@ def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang
     if failed_cell is not None or errors or rc != 0:
         where = f"cell {failed_cell}" if failed_cell else "after the last cell"
         print(f"{path}: FAILED at {where} (rc={rc})")
+        if rc < 0:
+            import signal
+            try:
+                name = signal.Signals(-rc).name
+            except ValueError:
+                name = f"signal {-rc}"
+            print(f"  the interpreter died with {name} while running {where} (output of that cell is lost)")
         shown = [l for l in err.splitlines() if l.strip()][:25]
         for l in shown:
             print("  " + l.replace(work + "/", ""))
