@@ -72,6 +72,7 @@ TEST_CASE("a killed grokking run resumes exactly", "[experiments][grokking]") {
     CHECK(resumed.log[i]["test_loss"] == whole.log[i]["test_loss"]);
   }
   CHECK(core::read_file(a / "metrics.jsonl") == core::read_file(b / "metrics.jsonl"));
+  CHECK(core::read_file(a / "metrics.csv") == core::read_file(b / "metrics.csv"));
 }
 
 TEST_CASE("grokking config is validated", "[experiments][grokking]") {

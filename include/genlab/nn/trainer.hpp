@@ -175,7 +175,12 @@ class Trainer {
         std::vector<std::string> fields;
         for (const auto& k : header) {
           if (!row.contains(k) || row.at(k).is_null()) fields.emplace_back("");
-          else if (row.at(k).is_number_float()) fields.push_back(core::CsvTable::format(row.at(k).get<double>()));
+          else if (row.at(k).is_number_float()) {
+            // Non-finite values (the step-0 training loss) are empty, as JSON's null reads back:
+            // a resumed run's CSV is then byte-identical to an uninterrupted one's.
+            const double v = row.at(k).get<double>();
+            fields.push_back(std::isfinite(v) ? core::CsvTable::format(v) : std::string());
+          }
           else if (row.at(k).is_string()) fields.push_back(row.at(k).get<std::string>());
           else fields.push_back(row.at(k).dump());
         }
