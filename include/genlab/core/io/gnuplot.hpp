@@ -66,8 +66,8 @@ inline bool write_line_plot(const std::filesystem::path& stem, const LinePlot& p
     gp << "set title " << detail::gnuplot_quote(plot.title) << "\n";
     gp << "set xlabel " << detail::gnuplot_quote(plot.xlabel) << "\nset ylabel " << detail::gnuplot_quote(plot.ylabel) << "\n";
     gp << "set grid\nset key outside right\n";
-    if (plot.logx) gp << "set logscale x\n";
-    if (plot.logy) gp << "set logscale y\n";
+    if (plot.logx) gp << "set logscale x\nset format x \"%g\"\n";
+    if (plot.logy) gp << "set logscale y\nset format y \"%g\"\n";
     if (plot.ymin != plot.ymax) gp << "set yrange [" << plot.ymin << ":" << plot.ymax << "]\n";
     gp << "plot ";
     for (std::size_t s = 0; s < plot.series.size(); ++s)
