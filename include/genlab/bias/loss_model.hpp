@@ -345,9 +345,6 @@ inline ScaledNcx2 fit_ncx2_mle(const std::vector<double>& losses, const MleFitOp
     const Eigen::VectorXd gf = g.head(free_n);
     Eigen::VectorXd p = eig.eigenvectors() * (eig.eigenvectors().transpose() * gf).cwiseQuotient(ev);
     const double decrement = gf.dot(p);
-#ifdef GENLAB_TRACE
-    std::fprintf(stderr, "it %d th %.6f %.6f %.6f ll %.10f dec %.3e eig %.3e %.3e %.3e g %.3e %.3e %.3e\n", it, th[0], th[1], th[2], cur.value, decrement, eig.eigenvalues()(0), eig.eigenvalues()(1), free_n > 2 ? eig.eigenvalues()(2) : 0.0, g(0), g(1), g(2));
-#endif
     if (0.5 * decrement < tol) break;
     const double cap = p.cwiseAbs().maxCoeff();
     if (cap > 2) p *= 2 / cap;
