@@ -27,6 +27,7 @@
 #include "genlab/core/parallel.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/nn.hpp"
+#include "../../tests/nn/reference_models.hpp"
 
 using namespace genlab;
 using namespace genlab::nn;
@@ -34,17 +35,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Nanda et al.'s data: all (a, b) mod p, shuffled with a seed, the first frac as training set;
-// sequence a b = c with the loss on c.
-std::vector<core::Sequence> nanda_data(int p, double frac, std::uint64_t seed) {
-  std::vector<core::Sequence> all;
-  for (int a = 0; a < p; ++a)
-    for (int b = 0; b < p; ++b) all.push_back(core::make_sequence({a, b, p}, {(a + b) % p}));
-  auto g = core::philox_stream(seed, 0);
-  core::shuffle(all.begin(), all.end(), g);
-  all.resize(static_cast<std::size_t>(frac * static_cast<double>(all.size())));  // int(0.3·p²) = 3830, as Nanda
-  return all;
-}
+using reference::nanda_data;
 
 // Sorting: n values in 0..values-1, separator token `values`, then the sorted list (graded).
 std::vector<core::Sequence> sort_data(int count, int n, int values, std::uint64_t seed) {
@@ -145,69 +136,11 @@ int time_steps(const std::string& which, int steps) {
   return 0;
 }
 
-ModelConfig dump_config(const std::string& which) {
-  ModelConfig c;
-  if (which == "nanda") return nanda_grokking_config(113);
-  c.vocab_size = 11;
-  c.max_seq_len = 12;
-  c.n_layers = 2;
-  c.d_model = 32;
-  c.n_heads = 4;
-  c.d_mlp = 64;
-  c.init_std = 0.3;
-  c.attn_bias = c.mlp_bias = c.unembed_bias = true;
-  if (which == "prerope") {
-    c.norm = Norm::pre;
-    c.positions = Positions::rope;
-    c.activation = Activation::gelu;
-  } else if (which == "post") {  // Power et al.'s layout
-    c.norm = Norm::post;
-    c.positions = Positions::sinusoidal;
-    c.tied_embeddings = true;
-  } else if (which == "tempered") {
-    c.norm = Norm::pre;
-    c.positions = Positions::none;
-    c.attention_scale = AttentionScale::tempered;
-    c.scale_length = 6;  // longer sequences exercise the log-linear extrapolation
-    c.activation = Activation::gelu;
-  } else if (which == "logn") {
-    c.norm = Norm::none;
-    c.positions = Positions::learned;
-    c.attention_scale = AttentionScale::log_n;
-    c.scale_length = 6;
-  } else {
-    throw std::invalid_argument("nn_bench dump: unknown config " + which);
-  }
-  return c;
-}
-
 int dump(const std::string& which, const std::filesystem::path& dir) {
-  const ModelConfig cfg = dump_config(which);
-  std::vector<core::Sequence> data;
-  if (which == "nanda") {
-    data = nanda_data(113, 0.3, 0);
-    data.resize(256);
-  } else {
-    // Equal lengths (11 tokens) so the peer needs no padding logic; answers graded.
-    auto g = core::philox_stream(5, 0);
-    for (int i = 0; i < 24; ++i) {
-      std::vector<core::Token> p(6), a(5);
-      for (auto& t : p) t = static_cast<core::Token>(core::uniform_index(g, 11));
-      for (auto& t : a) t = static_cast<core::Token>(core::uniform_index(g, 11));
-      data.push_back(core::make_sequence(p, a));
-    }
-  }
-  Transformer<double> model(cfg, 17);
-  // Perturb so that biases, gains and β are not at their initial values.
-  auto g = core::philox_stream(18, 0);
-  for (const auto& p : model.layout().infos())
-    if (!p.is_matrix)
-      for (std::size_t i = 0; i < p.size; ++i) model.parameters()[p.offset + i] += 0.1 * core::normal_double(g);
-  AdamWConfig oc;
-  oc.lr = 1e-2;
-  oc.weight_decay = 0.5;
-  oc.warmup_steps = 3;
-  oc.grad_clip = 1.0;
+  const ModelConfig cfg = reference::config(which);
+  const std::vector<core::Sequence> data = reference::data(which);
+  Transformer<double> model = reference::model(which);
+  const AdamWConfig oc = reference::optimizer();
   save_checkpoint(dir / "model", model, static_cast<const AdamW<double>*>(nullptr));
   const std::size_t T = data[0].size();
   std::vector<std::int32_t> tokens;

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch peer of genlab::nn: the same transformer written with torch ops, used to
 
+  export DIR OUT   write PyTorch's logits, loss, gradients and 10 AdamW step losses for the dump
+                   in DIR to OUT (the reference committed in tests/data/nn/<config>/)
   crosscheck DIR   load genlab's saved weights (DIR/model/params/*.npy, DIR/model/config.json)
                    and batch (DIR/tokens.npy, DIR/mask.npy) written by `nn_bench dump`, compute
                    logits, loss, every gradient and 10 AdamW step losses in float64, and print the
@@ -201,6 +203,46 @@ def crosscheck(d):
     return 0 if ok else 1
 
 
+def export(d, out_dir):
+    """PyTorch's logits, loss, gradients (float32, in genlab's parameter order) and 10 AdamW step
+    losses for the dumped model in d, written to out_dir as the committed reference that
+    tests/nn/pytorch_reference_test.cpp compares genlab against."""
+    meta = json.load(open(os.path.join(d, "model", "config.json")))
+    cfg = meta["model"]
+    names = [p["name"] for p in meta["parameters"]]
+    params = {n: torch.from_numpy(np.load(os.path.join(d, "model", "params", n + ".npy")).astype(np.float64)) for n in names}
+    model = Peer(cfg, params)
+    tokens, mask = np.load(os.path.join(d, "tokens.npy")), np.load(os.path.join(d, "mask.npy"))
+    inp, sel, tgt = graded(tokens, mask)
+    logits = model(inp, sel)
+    loss = torch.nn.functional.cross_entropy(logits, tgt)
+    loss.backward()
+    os.makedirs(out_dir, exist_ok=True)
+    np.save(os.path.join(out_dir, "logits.npy"), logits.detach().numpy().astype(np.float64))
+    grads = np.concatenate([model.w(n).grad.numpy().reshape(-1) for n in names]).astype(np.float32)
+    np.save(os.path.join(out_dir, "grads_f32.npy"), grads)
+    ref = json.load(open(os.path.join(d, "genlab.json")))
+    model = Peer(cfg, {k: v.clone() for k, v in params.items()})
+    oc = ref["optimizer"]
+    opt, sched = make_optimizer(model, oc)
+    losses = []
+    for _ in range(10):
+        opt.zero_grad()
+        l = torch.nn.functional.cross_entropy(model(inp, sel), tgt)
+        l.backward()
+        if oc["grad_clip"] > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), oc["grad_clip"])
+        opt.step()
+        sched.step()
+        losses.append(l.item())
+    sizes = [int(np.prod(np.load(os.path.join(d, "model", "params", n + ".npy")).shape)) for n in names]
+    json.dump({"producer": "bench/nn/torch_peer.py export, torch " + torch.__version__ + ", float64",
+               "loss": loss.item(), "step_losses": losses, "parameters": names, "sizes": sizes},
+              open(os.path.join(out_dir, "reference.json"), "w"), indent=1)
+    print("exported PyTorch reference to", out_dir)
+    return 0
+
+
 def time_steps(which, dtype, steps):
     dt = torch.float32 if dtype == "float" else torch.float64
     torch.manual_seed(0)
@@ -266,6 +308,8 @@ def time_steps(which, dtype, steps):
 
 if __name__ == "__main__":
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", torch.get_num_threads())))
+    if len(sys.argv) == 4 and sys.argv[1] == "export":
+        sys.exit(export(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 3 and sys.argv[1] == "crosscheck":
         sys.exit(crosscheck(sys.argv[2]))
     if len(sys.argv) == 5 and sys.argv[1] == "time":
