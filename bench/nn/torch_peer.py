@@ -152,50 +152,65 @@ def make_optimizer(model, oc):
     return opt, sched
 
 
+class Dump:
+    """A model and batch dumped by `nn_bench dump`, run through the PyTorch peer in float64: the
+    logits at graded rows, the loss (backpropagated), and what 10 AdamW steps give."""
+
+    def __init__(self, d):
+        meta = json.load(open(os.path.join(d, "model", "config.json")))
+        self.cfg = meta["model"]
+        self.names = [p["name"] for p in meta["parameters"]]
+        self.params = {n: torch.from_numpy(np.load(os.path.join(d, "model", "params", n + ".npy")).astype(np.float64))
+                       for n in self.names}
+        self.ref = json.load(open(os.path.join(d, "genlab.json")))
+        tokens, mask = np.load(os.path.join(d, "tokens.npy")), np.load(os.path.join(d, "mask.npy"))
+        self.inp, self.sel, self.tgt = graded(tokens, mask)
+        self.model = Peer(self.cfg, self.params)
+        self.logits = self.model(self.inp, self.sel)
+        self.loss = torch.nn.functional.cross_entropy(self.logits, self.tgt)
+        self.loss.backward()
+
+    def grad(self, name):
+        return self.model.w(name).grad.numpy()
+
+    def step_losses(self, steps=10):
+        """Losses of `steps` AdamW updates from the same weights (global-norm clipping as genlab)."""
+        model = Peer(self.cfg, {k: v.clone() for k, v in self.params.items()})
+        oc = self.ref["optimizer"]
+        opt, sched = make_optimizer(model, oc)
+        losses = []
+        for _ in range(steps):
+            opt.zero_grad()
+            l = torch.nn.functional.cross_entropy(model(self.inp, self.sel), self.tgt)
+            l.backward()
+            if oc["grad_clip"] > 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), oc["grad_clip"])
+            opt.step()
+            sched.step()
+            losses.append(l.item())
+        return losses
+
+
 def crosscheck(d):
-    meta = json.load(open(os.path.join(d, "model", "config.json")))
-    cfg = meta["model"]
-    params = {p["name"]: torch.from_numpy(np.load(os.path.join(d, "model", "params", p["name"] + ".npy")).astype(np.float64))
-              for p in meta["parameters"]}
-    model = Peer(cfg, params)
-    tokens, mask = np.load(os.path.join(d, "tokens.npy")), np.load(os.path.join(d, "mask.npy"))
-    inp, sel, tgt = graded(tokens, mask)
-    logits = model(inp, sel)
-    loss = torch.nn.functional.cross_entropy(logits, tgt)
-    loss.backward()
-    ref = json.load(open(os.path.join(d, "genlab.json")))
+    run = Dump(d)
     g_logits = np.load(os.path.join(d, "logits.npy"))
     out = {"config": os.path.basename(os.path.normpath(d))}
-    lt = logits.detach().numpy()
+    lt = run.logits.detach().numpy()
     out["logits_max_rel"] = float(np.abs(lt - g_logits).max() / np.abs(lt).max())
-    out["loss_rel"] = abs(loss.item() - ref["loss"]) / abs(loss.item())
+    out["loss_rel"] = abs(run.loss.item() - run.ref["loss"]) / abs(run.loss.item())
     worst, worst_name = 0.0, ""
     # b_K's gradient vanishes identically without RoPE (softmax is shift invariant): tensor norms
     # are floored at 1e-6 of the whole gradient's norm so rounding noise is not called an error.
-    total = math.sqrt(sum(float((model.w(n).grad.numpy() ** 2).sum()) for n in model.names))
-    for name in model.names:
-        g = model.w(name).grad.numpy()
-        gg = np.load(os.path.join(d, "grads", name + ".npy"))
+    total = math.sqrt(sum(float((run.grad(n) ** 2).sum()) for n in run.names))
+    for name in run.names:
+        g, gg = run.grad(name), np.load(os.path.join(d, "grads", name + ".npy"))
         rel = float(np.linalg.norm(g - gg) / max(np.linalg.norm(g), 1e-6 * total))
         if rel > worst:
             worst, worst_name = rel, name
     out["grad_max_rel"] = worst
     out["grad_worst_tensor"] = worst_name
-    # 10 AdamW steps from the same weights (grad clipping as genlab: global norm).
-    model = Peer(cfg, {k: v.clone() for k, v in params.items()})
-    oc = ref["optimizer"]
-    opt, sched = make_optimizer(model, oc)
-    losses = []
-    for _ in range(10):
-        opt.zero_grad()
-        l = torch.nn.functional.cross_entropy(model(inp, sel), tgt)
-        l.backward()
-        if oc["grad_clip"] > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), oc["grad_clip"])
-        opt.step()
-        sched.step()
-        losses.append(l.item())
-    out["step_losses_max_rel"] = max(abs(a - b) / abs(a) for a, b in zip(losses, ref["step_losses"]))
+    losses = run.step_losses()
+    out["step_losses_max_rel"] = max(abs(a - b) / abs(a) for a, b in zip(losses, run.ref["step_losses"]))
     out["torch_step_losses"] = losses
     ok = out["logits_max_rel"] <= 1e-5 and out["loss_rel"] <= 1e-5 and worst <= 1e-5 and out["step_losses_max_rel"] <= 1e-5
     out["ok"] = ok
@@ -207,37 +222,14 @@ def export(d, out_dir):
     """PyTorch's logits, loss, gradients (float32, in genlab's parameter order) and 10 AdamW step
     losses for the dumped model in d, written to out_dir as the committed reference that
     tests/nn/pytorch_reference_test.cpp compares genlab against."""
-    meta = json.load(open(os.path.join(d, "model", "config.json")))
-    cfg = meta["model"]
-    names = [p["name"] for p in meta["parameters"]]
-    params = {n: torch.from_numpy(np.load(os.path.join(d, "model", "params", n + ".npy")).astype(np.float64)) for n in names}
-    model = Peer(cfg, params)
-    tokens, mask = np.load(os.path.join(d, "tokens.npy")), np.load(os.path.join(d, "mask.npy"))
-    inp, sel, tgt = graded(tokens, mask)
-    logits = model(inp, sel)
-    loss = torch.nn.functional.cross_entropy(logits, tgt)
-    loss.backward()
+    run = Dump(d)
     os.makedirs(out_dir, exist_ok=True)
-    np.save(os.path.join(out_dir, "logits.npy"), logits.detach().numpy().astype(np.float64))
-    grads = np.concatenate([model.w(n).grad.numpy().reshape(-1) for n in names]).astype(np.float32)
-    np.save(os.path.join(out_dir, "grads_f32.npy"), grads)
-    ref = json.load(open(os.path.join(d, "genlab.json")))
-    model = Peer(cfg, {k: v.clone() for k, v in params.items()})
-    oc = ref["optimizer"]
-    opt, sched = make_optimizer(model, oc)
-    losses = []
-    for _ in range(10):
-        opt.zero_grad()
-        l = torch.nn.functional.cross_entropy(model(inp, sel), tgt)
-        l.backward()
-        if oc["grad_clip"] > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), oc["grad_clip"])
-        opt.step()
-        sched.step()
-        losses.append(l.item())
-    sizes = [int(np.prod(np.load(os.path.join(d, "model", "params", n + ".npy")).shape)) for n in names]
+    np.save(os.path.join(out_dir, "logits.npy"), run.logits.detach().numpy().astype(np.float64))
+    grads = [run.grad(n).reshape(-1) for n in run.names]
+    np.save(os.path.join(out_dir, "grads_f32.npy"), np.concatenate(grads).astype(np.float32))
     json.dump({"producer": "bench/nn/torch_peer.py export, torch " + torch.__version__ + ", float64",
-               "loss": loss.item(), "step_losses": losses, "parameters": names, "sizes": sizes},
+               "loss": run.loss.item(), "step_losses": run.step_losses(), "parameters": run.names,
+               "sizes": [int(g.size) for g in grads]},
               open(os.path.join(out_dir, "reference.json"), "w"), indent=1)
     print("exported PyTorch reference to", out_dir)
     return 0
