@@ -11,10 +11,12 @@
 // value (core::uniform_double) — PyTorch's U(−1/√fan_in, 1/√fan_in). Training is deterministic
 // full-batch Adam (no shuffling), so a hypothesis is a function of (seed, i) alone.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -190,6 +192,46 @@ struct MlpLossSample {
   std::vector<double> train_error;
 };
 
+namespace detail {
+
+/// Scores hypotheses [begin, end) of any space whose hypothesis h is made by `predict(h)`, which
+/// returns its (train, test) outputs as k × N matrices. Blocks of options.block hypotheses run in
+/// parallel, each writing only its own slots, so the thread count and sharding never change a bit.
+template <class Predict>
+MlpLossSample score_hypotheses(const char* label, std::uint64_t seed, std::uint64_t begin, std::uint64_t end,
+                               const Eigen::MatrixXd& ytr, const Eigen::MatrixXd& yte, bool classification,
+                               const SampleOptions& options, Predict&& predict) {
+  MlpLossSample out;
+  out.test.seed = seed, out.test.begin = begin, out.test.end = end;
+  const std::size_t n = static_cast<std::size_t>(end - begin);
+  out.test.mse.assign(n, 0.0);
+  out.train_mse.assign(n, 0.0);
+  out.train_error.assign(n, 0.0);
+  if (classification) out.test.error.assign(n, 0.0);
+  core::ProgressOptions popt;
+  popt.quiet = options.quiet;
+  core::Progress progress(label, n, popt);
+  for (std::uint64_t b0 = begin; b0 < end; b0 += std::min<std::uint64_t>(options.block, end - b0)) {
+    const std::uint64_t b1 = std::min<std::uint64_t>(end, b0 + options.block);
+    parallel_for_scratch(
+        static_cast<std::int64_t>(b1 - b0), options.threads, [] { return 0; },
+        [&](std::int64_t j, int&) {
+          const std::uint64_t h = b0 + static_cast<std::uint64_t>(j);
+          const std::size_t at = static_cast<std::size_t>(h - begin);
+          const auto [otr, ote] = predict(h);
+          out.train_mse[at] = mse_of(otr, ytr);
+          out.train_error[at] = argmax_error_of(otr, ytr);
+          out.test.mse[at] = mse_of(ote, yte);
+          if (classification) out.test.error[at] = argmax_error_of(ote, yte);
+        });
+    progress.add(static_cast<std::size_t>(b1 - b0));
+  }
+  progress.finish();
+  return out;
+}
+
+}  // namespace detail
+
 /// Draws and trains hypotheses [begin, end) under `seed` (each on its own thread, identical
 /// arithmetic to training it alone, so thread count and sharding do not change a bit) and
 /// scores them. O((end − begin) · epochs · n · params).
@@ -204,35 +246,11 @@ inline MlpLossSample sample_mlp_losses(const MlpSpace& s, const MlpData& data, s
   const Eigen::MatrixXd xte = data.test_inputs.transpose(), yte = data.test_targets.transpose();
   const int d = static_cast<int>(xtr.rows()), k = static_cast<int>(ytr.rows());
   const bool cls = options.classification_error && k >= 2;
-  MlpLossSample out;
-  out.test.seed = seed, out.test.begin = begin, out.test.end = end;
-  const std::size_t n = static_cast<std::size_t>(end - begin);
-  out.test.mse.assign(n, 0.0);
-  out.train_mse.assign(n, 0.0);
-  out.train_error.assign(n, 0.0);
-  if (cls) out.test.error.assign(n, 0.0);
-  core::ProgressOptions popt;
-  popt.quiet = options.quiet;
-  core::Progress progress("sample_mlp_losses", n, popt);
-  for (std::uint64_t b0 = begin; b0 < end; b0 += std::min<std::uint64_t>(options.block, end - b0)) {
-    const std::uint64_t b1 = std::min<std::uint64_t>(end, b0 + options.block);
-    detail::parallel_for_scratch(
-        static_cast<std::int64_t>(b1 - b0), options.threads, [] { return 0; },
-        [&](std::int64_t j, int&) {
-          const std::uint64_t h = b0 + static_cast<std::uint64_t>(j);
-          const std::size_t at = static_cast<std::size_t>(h - begin);
-          Mlp m = mlp_init(s, d, k, seed, h);
-          mlp_train(m, s, xtr, ytr);
-          const Eigen::MatrixXd otr = m.forward(xtr), ote = m.forward(xte);
-          out.train_mse[at] = detail::mse_of(otr, ytr);
-          out.train_error[at] = detail::argmax_error_of(otr, ytr);
-          out.test.mse[at] = detail::mse_of(ote, yte);
-          if (cls) out.test.error[at] = detail::argmax_error_of(ote, yte);
-        });
-    progress.add(static_cast<std::size_t>(b1 - b0));
-  }
-  progress.finish();
-  return out;
+  return detail::score_hypotheses("sample_mlp_losses", seed, begin, end, ytr, yte, cls, options, [&](std::uint64_t h) {
+    Mlp m = mlp_init(s, d, k, seed, h);
+    mlp_train(m, s, xtr, ytr);
+    return std::make_pair(m.forward(xtr), m.forward(xte));
+  });
 }
 
 }  // namespace genlab::sample

@@ -112,35 +112,12 @@ inline MlpLossSample sample_random_feature_losses(const RandomFeatureSpace& s, c
                       " (fewer features cannot interpolate)");
   const bool cls = options.classification_error && data.train_targets.cols() >= 2;
   const Eigen::MatrixXd ytr = data.train_targets.transpose(), yte = data.test_targets.transpose();
-  MlpLossSample out;
-  out.test.seed = seed, out.test.begin = begin, out.test.end = end;
-  const std::size_t n = static_cast<std::size_t>(end - begin);
-  out.test.mse.assign(n, 0.0);
-  out.train_mse.assign(n, 0.0);
-  out.train_error.assign(n, 0.0);
-  if (cls) out.test.error.assign(n, 0.0);
-  core::ProgressOptions popt;
-  popt.quiet = options.quiet;
-  core::Progress progress("sample_random_feature_losses", n, popt);
-  for (std::uint64_t b0 = begin; b0 < end; b0 += std::min<std::uint64_t>(options.block, end - b0)) {
-    const std::uint64_t b1 = std::min<std::uint64_t>(end, b0 + options.block);
-    detail::parallel_for_scratch(
-        static_cast<std::int64_t>(b1 - b0), options.threads, [] { return 0; },
-        [&](std::int64_t j, int&) {
-          const std::uint64_t h = b0 + static_cast<std::uint64_t>(j);
-          const std::size_t at = static_cast<std::size_t>(h - begin);
-          const auto hyp = random_feature_hypothesis(s, data, seed, h);
-          const Eigen::MatrixXd otr = hyp.predict(data.train_inputs).transpose();
-          const Eigen::MatrixXd ote = hyp.predict(data.test_inputs).transpose();
-          out.train_mse[at] = detail::mse_of(otr, ytr);
-          out.train_error[at] = detail::argmax_error_of(otr, ytr);
-          out.test.mse[at] = detail::mse_of(ote, yte);
-          if (cls) out.test.error[at] = detail::argmax_error_of(ote, yte);
-        });
-    progress.add(static_cast<std::size_t>(b1 - b0));
-  }
-  progress.finish();
-  return out;
+  return detail::score_hypotheses("sample_random_feature_losses", seed, begin, end, ytr, yte, cls, options,
+                                  [&](std::uint64_t h) {
+                                    const auto hyp = random_feature_hypothesis(s, data, seed, h);
+                                    return std::make_pair(Eigen::MatrixXd(hyp.predict(data.train_inputs).transpose()),
+                                                          Eigen::MatrixXd(hyp.predict(data.test_inputs).transpose()));
+                                  });
 }
 
 }  // namespace genlab::sample
