@@ -48,6 +48,14 @@ inline std::vector<std::uint32_t> probe_indices(std::uint64_t seed, std::uint64_
   auto g = example_stream(seed, split, 0);
   return sample_without_replacement(g, static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(std::min(n, k)));
 }
+// A probe split: to_sequence applied to min(k, items.size()) random items (probe_indices order).
+template <class Item, class ToSequence>
+std::vector<core::Sequence> probe_sequences(std::uint64_t seed, std::uint64_t split, const std::vector<Item>& items,
+                                            std::size_t k, ToSequence&& to_sequence) {
+  std::vector<core::Sequence> out;
+  for (auto i : probe_indices(seed, split, items.size(), k)) out.push_back(to_sequence(items[i]));
+  return out;
+}
 }  // namespace detail
 
 struct KgAtomicFact {
@@ -179,14 +187,11 @@ inline KgComposition make_kg_composition(const KgCompositionConfig& config) {
   for (const auto& f : out.train_inferred) train.push_back(inferred_seq(f));
   ds.set_split("train", std::move(train));
   auto probe_atomic = [&](const std::vector<std::size_t>& ids, std::uint64_t k) {
-    std::vector<core::Sequence> s;
-    for (auto i : detail::probe_indices(config.seed, 4 + k, ids.size(), config.probe_size)) s.push_back(atomic_seq(out.atomic[ids[i]]));
-    return s;
+    return detail::probe_sequences(config.seed, 4 + k, ids, config.probe_size,
+                                   [&](std::size_t id) { return atomic_seq(out.atomic[id]); });
   };
   auto probe_inferred = [&](const std::vector<KgInferredFact>& facts, std::uint64_t k) {
-    std::vector<core::Sequence> s;
-    for (auto i : detail::probe_indices(config.seed, 4 + k, facts.size(), config.probe_size)) s.push_back(inferred_seq(facts[i]));
-    return s;
+    return detail::probe_sequences(config.seed, 4 + k, facts, config.probe_size, inferred_seq);
   };
   ds.set_split("id_atomic", probe_atomic(id_atomic, 0));
   ds.set_split("ood_atomic", probe_atomic(ood_atomic, 1));
@@ -354,15 +359,12 @@ inline KgComparison make_kg_comparison(const KgComparisonConfig& config) {
   for (const auto& f : out.train_inferred) tr.push_back(comparison_seq(f));
   ds.set_split("train", std::move(tr));
   auto probe_atomic = [&](const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ids, std::uint64_t k) {
-    std::vector<core::Sequence> s;
-    for (auto i : detail::probe_indices(config.seed, 6 + k, ids.size(), config.probe_size)) s.push_back(atomic_seq(ids[i].first, ids[i].second));
-    return s;
+    return detail::probe_sequences(config.seed, 6 + k, ids, config.probe_size,
+                                   [&](const std::pair<std::uint32_t, std::uint32_t>& e) { return atomic_seq(e.first, e.second); });
   };
   // Reservoir slots keep some of the enumeration order, so probes draw a random subset in random order.
   auto probe_facts = [&](const std::vector<KgComparisonFact>& facts, std::uint64_t k) {
-    std::vector<core::Sequence> s;
-    for (auto i : detail::probe_indices(config.seed, 8 + k, facts.size(), config.probe_size)) s.push_back(comparison_seq(facts[i]));
-    return s;
+    return detail::probe_sequences(config.seed, 8 + k, facts, config.probe_size, comparison_seq);
   };
   ds.set_split("id_atomic", probe_atomic(id_atomic, 0));
   ds.set_split("ood_atomic", probe_atomic(ood_atomic, 1));
