@@ -2,8 +2,12 @@
 //
 //   sorting                                   quick preset: standard vs successor hint, 3 seeds
 //   sorting --conditions standard,successor,tempered,successor+tempered --seeds 0,1,2
+//   sorting --preset distinct                 distinct values 0..127, 6,000 updates, 4 conditions
 //   sorting --preset paper                    values 0..99, 4 layers d 128, 50k updates (GPU-class)
-//   options: --steps N --max-length N --eval-size N --values V --out DIR --double --no-resume --quiet
+//   sorting --conditions standard,successor --hint-probability 0.25 --hint-form all-positions
+//   options: --steps N --max-length N --eval-size N --values V --train-size N --no-repeats (distinct
+//            values) --out DIR --double
+//            --no-resume --quiet
 // Writes DIR/{config.json, accuracy_by_length.csv/png/svg, summary.json, <condition>/seed_<s>/...};
 // finished runs are skipped and a killed run resumes from its checkpoint.
 
@@ -27,9 +31,10 @@ std::vector<std::string> split_list(const std::string& s) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  std::string preset = "quick", out, conditions, seeds;
+  std::string preset = "quick", out, conditions, seeds, hint_form = "query";
+  double hint_probability = -1;  // < 0: the condition's default
   ge::RunOptions opt;
-  bool use_double = false;
+  bool use_double = false, no_repeats = false;
   std::vector<std::pair<std::string, std::string>> overrides;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -41,6 +46,9 @@ int main(int argc, char** argv) try {
     else if (a == "--out") out = value();
     else if (a == "--conditions") conditions = value();
     else if (a == "--seeds") seeds = value();
+    else if (a == "--hint-probability") hint_probability = std::stod(value());
+    else if (a == "--hint-form") hint_form = value();
+    else if (a == "--no-repeats") no_repeats = true;
     else if (a == "--double") use_double = true;
     else if (a == "--no-resume") opt.resume = false;
     else if (a == "--quiet") opt.progress = false;
@@ -48,16 +56,20 @@ int main(int argc, char** argv) try {
       overrides.emplace_back(a, value());
     else {
       std::fprintf(stderr,
-                   "usage: sorting [--preset quick|paper] [--conditions a,b] [--seeds 0,1,2] [--steps N]\n"
+                   "usage: sorting [--preset quick|distinct|paper] [--conditions a,b] [--seeds 0,1,2] [--steps N]\n"
                    "               [--max-length N] [--eval-size N] [--values V] [--train-size N] [--out DIR]\n"
-                   "               [--double] [--no-resume] [--quiet]\n"
+                   "               [--hint-probability P] [--hint-form query|all-positions]\n"
+                   "               [--no-repeats] [--double] [--no-resume] [--quiet]\n"
                    "conditions: standard successor predecessor count fill parity tempered log_n and\n"
                    "            combinations joined by '+', e.g. successor+tempered\n");
       return 2;
     }
   }
-  ge::SortingConfig cfg = preset == "paper" ? ge::SortingConfig::paper() : ge::SortingConfig::quick();
-  if (preset != "quick" && preset != "paper") throw std::invalid_argument("--preset '" + preset + "': expected quick or paper");
+  if (preset != "quick" && preset != "distinct" && preset != "paper")
+    throw std::invalid_argument("--preset '" + preset + "': expected quick, distinct or paper");
+  ge::SortingConfig cfg = preset == "paper"      ? ge::SortingConfig::paper()
+                          : preset == "distinct" ? ge::SortingConfig::distinct()
+                                                 : ge::SortingConfig::quick();
   for (const auto& [k, v] : overrides) {
     if (k == "--steps") cfg.steps = cfg.optimizer.total_steps = std::stoll(v);
     else if (k == "--max-length") cfg.max_eval_length = std::stoul(v);
@@ -80,6 +92,13 @@ int main(int argc, char** argv) try {
       }
       cfg.conditions.push_back(c);
     }
+  }
+  if (no_repeats) cfg.task.repeats = false;
+  if (hint_form != "query" && hint_form != "all-positions")
+    throw std::invalid_argument("--hint-form '" + hint_form + "': expected query or all-positions");
+  for (auto& c : cfg.conditions) {
+    if (hint_probability >= 0) c.hint_probability = hint_probability;
+    c.hint_all_positions = hint_form == "all-positions";
   }
   if (!seeds.empty()) {
     cfg.seeds.clear();

@@ -66,6 +66,23 @@ TEST_CASE("sorting protocol writes per-run and aggregate results", "[experiments
   CHECK(cfg["seed"] == 1);
   CHECK(cfg["run_model"]["attention_scale"] == "tempered");
   CHECK(cfg["run_model"]["scale_length"] == 2 * 4 + 4);
+  CHECK(cfg["condition"]["hint_all_positions"] == false);
+}
+
+TEST_CASE("the all-positions successor hint reaches the training data", "[experiments][sorting]") {
+  auto c = toy();
+  experiments::SortingCondition cond = experiments::SortingConfig::standard_conditions()[1];
+  cond.hint_all_positions = true;
+  cond.hint_probability = 1.0;  // every training example is a hint
+  const auto task = experiments::detail::condition_task(c, cond, 7);
+  CHECK(task.hints.all_positions);
+  const auto ds = splits::make_length_dataset(task);
+  // x1..xn <sep> x1 s(x1) .. xn s(xn) <eos>: n + 1 graded tokens (the s(xi) and <eos>).
+  for (const auto& s : ds.split("train")) {
+    const auto n = static_cast<std::size_t>(s.group);
+    CHECK(s.graded() == n + 1);
+    CHECK(s.size() == 3 * n + 4);
+  }
 }
 
 TEST_CASE("finished sorting runs are reused, not retrained", "[experiments][sorting]") {
@@ -87,6 +104,10 @@ TEST_CASE("sorting config is validated", "[experiments][sorting]") {
   c.conditions[1].name = "standard";
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
                     Catch::Contains("distinct condition names"));
+  c = toy();
+  c.task.repeats = false;  // 5 distinct values cannot make a list of length 6
+  CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
+                    Catch::Contains("'max_eval_length' = 6") && Catch::Contains("distinct values"));
   c = toy();
   c.max_eval_length = 2;
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),

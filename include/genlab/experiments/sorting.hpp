@@ -42,13 +42,14 @@ struct SortingCondition {
   std::string name = "standard";
   std::vector<splits::HintTask> hints;
   double hint_probability = 0.5;
+  bool hint_all_positions = false;  ///< successor/predecessor: x1 s(x1) .. xn s(xn) instead of one query
   nn::AttentionScale attention = nn::AttentionScale::inv_sqrt_d;
 
   core::Json to_json() const {
     std::vector<std::string> h;
     for (auto t : hints) h.push_back(splits::to_string(t));
     return core::Json{{"name", name}, {"hints", h}, {"hint_probability", hint_probability},
-                      {"attention", nn::to_string(attention)}};
+                      {"hint_all_positions", hint_all_positions}, {"attention", nn::to_string(attention)}};
   }
 };
 
@@ -71,6 +72,8 @@ struct SortingConfig {
     core::require(task.task == splits::LengthTask::sort, where, "task.task", splits::to_string(task.task), "sort");
     core::require(max_eval_length >= task.train_max_length, where, "max_eval_length", max_eval_length,
                   ">= task.train_max_length = " + std::to_string(task.train_max_length));
+    core::require(task.repeats || max_eval_length <= task.num_values, where, "max_eval_length", max_eval_length,
+                  "<= task.num_values = " + std::to_string(task.num_values) + " when task.repeats = false (distinct values)");
     core::require(eval_size_per_length >= 1, where, "eval_size_per_length", eval_size_per_length, ">= 1");
     core::require(steps >= 1, where, "steps", steps, ">= 1");
     core::require(batch_size >= 1, where, "batch_size", batch_size, ">= 1");
@@ -151,6 +154,19 @@ struct SortingConfig {
     return c;
   }
 
+  /// The quick model on distinct values 0..127 (no repeats) for 6,000 updates: errors are then
+  /// skipped successors rather than miscounted copies, the failure the successor hint targets.
+  static SortingConfig distinct() {
+    SortingConfig c = quick();
+    c.name = "distinct";
+    c.task.num_values = 128;
+    c.task.repeats = false;
+    c.steps = 6000;
+    c.optimizer.total_steps = c.steps;
+    c.conditions = standard_conditions();
+    return c;
+  }
+
   /// Closer to the paper's scale (values 0..99, d 128, 4 layers, 50k updates of 128): a GPU-day
   /// class budget on a CPU; the paper's own model size and step count are not published.
   static SortingConfig paper() {
@@ -212,6 +228,7 @@ inline splits::LengthTaskConfig condition_task(const SortingConfig& cfg, const S
   splits::LengthTaskConfig t = cfg.task;
   t.hints.tasks = cond.hints;
   t.hints.probability = cond.hint_probability;
+  t.hints.all_positions = cond.hint_all_positions;
   t.task_token = true;
   t.test_lengths = {};
   t.id_test_size = 0;
