@@ -8,7 +8,8 @@
 //   options: --steps N --max-length N --eval-size N --values V --train-size N --no-repeats (distinct
 //            values) --out DIR --double
 //            --no-resume --quiet
-// Writes DIR/{config.json, accuracy_by_length.csv/png/svg, summary.json, <condition>/seed_<s>/...};
+// Writes DIR/{config.json, accuracy_by_length.csv/png/svg, first_errors.csv, summary.json,
+// <condition>/seed_<s>/...};
 // finished runs are skipped and a killed run resumes from its checkpoint.
 
 #include <genlab/experiments/sorting.hpp>
@@ -134,6 +135,15 @@ int main(int argc, char** argv) try {
                 m.rbegin()->second.mean);
   }
   std::printf("(mean exact match over %zu seed(s) and the lengths in each range)\n", cfg.seeds.size());
+  std::printf("\nfirst mistake of the wrong answers at lengths 25-50 (share of wrong answers):\n");
+  std::printf("%-22s %10s %12s %12s %14s %8s\n", "condition", "wrong", "missed copy", "extra copy", "skipped value", "other");
+  for (const auto& c : cfg.conditions) {
+    const auto e = r.first_errors(c.name, 25, 50);
+    const double wrong = static_cast<double>(e.lists - e.exact);
+    const auto share = [&](std::size_t k) { return wrong > 0 ? static_cast<double>(k) / wrong : 0.0; };
+    std::printf("%-22s %10zu %12.2f %12.2f %14.2f %8.2f\n", c.name.c_str(), e.lists - e.exact, share(e.missed_copy),
+                share(e.extra_copy), share(e.skipped_value), share(e.other));
+  }
   std::printf("%.1f s; results in %s/ (accuracy_by_length.csv/png, summary.json)\n", r.seconds, out.c_str());
   return 0;
 } catch (const std::exception& e) {

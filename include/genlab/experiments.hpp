@@ -4,5 +4,6 @@
 #include "genlab/experiments/grokking.hpp"
 #include "genlab/experiments/progress_measures.hpp"
 #include "genlab/experiments/sorting.hpp"
+#include "genlab/experiments/sorting_errors.hpp"
 #include "genlab/experiments/text_plot.hpp"
 #endif

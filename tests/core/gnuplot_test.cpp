@@ -17,16 +17,18 @@ TEST_CASE("line plots write data, a script, and images when gnuplot exists", "[i
   p.ylabel = "accuracy";
   p.logx = true;
   p.series.push_back({"train", {1, 10, 100}, {0.1, 0.9, 1.0}, "lines"});
-  p.series.push_back({"test", {1, 10, 100}, {0.0, 0.1, 1.0}, "linespoints"});
+  p.series.push_back({"test_set", {1, 10, 100}, {0.0, 0.1, 1.0}, "linespoints"});
   const bool rendered = write_line_plot(dir / "curve", p);
   CHECK(fs::exists(dir / "curve.dat"));
   CHECK(fs::exists(dir / "curve.gp"));
   const std::string dat = read_file(dir / "curve.dat");
-  CHECK(dat.find("# test\n1 0\n10 0.1\n100 1\n") != std::string::npos);
+  CHECK(dat.find("# test_set\n1 0\n10 0.1\n100 1\n") != std::string::npos);
+  CHECK(read_file(dir / "curve.gp").find(" noenhanced ") != std::string::npos);  // '_' is not a subscript
   CHECK(rendered == gnuplot_available());
   if (rendered) {
     CHECK(fs::file_size(dir / "curve.png") > 1000);
     CHECK(read_file(dir / "curve.svg").find("<svg") != std::string::npos);
+    CHECK(read_file(dir / "curve.svg").find(">test_set<") != std::string::npos);  // the name as written
   }
   for (auto& e : fs::directory_iterator(dir)) CHECK(e.path().string().find(".tmp") == std::string::npos);
   p.series[0].y.pop_back();

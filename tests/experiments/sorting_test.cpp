@@ -99,6 +99,51 @@ TEST_CASE("finished sorting runs are reused, not retrained", "[experiments][sort
   CHECK(second.runs[0].exact_match == first.runs[0].exact_match);
 }
 
+TEST_CASE("a finished run from before first-mistake counting gets it from its checkpoint", "[experiments][sorting]") {
+  const fs::path dir = fs::temp_directory_path() / "genlab_sort_test_upgrade";
+  fs::remove_all(dir);
+  auto c = toy();
+  c.conditions.resize(1);
+  c.seeds = {4};
+  const auto first = experiments::run_sorting(c, dir, quiet());
+  const fs::path run_json = dir / "standard" / "seed_4" / "run.json";
+  core::Json j = core::read_json(run_json);
+  REQUIRE(j.contains("first_errors"));
+  j.erase("first_errors");  // the layout of older results folders
+  core::write_json(run_json, j);
+  const auto second = experiments::run_sorting(c, dir, quiet());
+  CHECK(core::read_json(run_json).contains("first_errors"));
+  for (std::size_t n = 1; n <= c.max_eval_length; ++n) {
+    CHECK(second.runs[0].errors.at(n).to_json() == first.runs[0].errors.at(n).to_json());
+    CHECK(second.runs[0].exact_match.at(n) == first.runs[0].exact_match.at(n));
+  }
+  // A recorded accuracy that the checkpoint does not reproduce is an error, not a silent rewrite.
+  j["exact_match"]["3"] = j["exact_match"]["3"].get<double>() + 0.5;
+  core::write_json(run_json, j);
+  CHECK_THROWS_WITH(experiments::run_sorting(c, dir, quiet()), Catch::Contains("run.json records"));
+}
+
+TEST_CASE("the aggregate first-mistake table sums the runs", "[experiments][sorting]") {
+  const fs::path dir = fs::temp_directory_path() / "genlab_sort_test_errors";
+  fs::remove_all(dir);
+  auto c = toy();
+  c.conditions.resize(1);
+  const auto r = experiments::run_sorting(c, dir, quiet());
+  const auto t = core::read_csv(dir / "first_errors.csv");
+  REQUIRE(t.size() == c.max_eval_length);
+  for (std::size_t n = 1; n <= c.max_eval_length; ++n) {
+    const auto& a = r.runs[0].errors.at(n);
+    const auto& b = r.runs[1].errors.at(n);
+    CHECK(t.number(n - 1, t.column("lists")) == a.lists + b.lists);
+    CHECK(t.number(n - 1, t.column("skipped_value")) == a.skipped_value + b.skipped_value);
+    CHECK(t.number(n - 1, t.column("missed_copy")) == a.missed_copy + b.missed_copy);
+    CHECK(a.exact_match() == r.runs[0].exact_match.at(n));
+  }
+  const auto per_run = core::read_csv(dir / "standard" / "seed_0" / "accuracy_by_length.csv");
+  CHECK_NOTHROW(per_run.column("skipped_value"));
+  CHECK(per_run.number(0, per_run.column("exact_match")) == r.runs[0].exact_match.at(1));
+}
+
 TEST_CASE("sorting config is validated", "[experiments][sorting]") {
   auto c = toy();
   c.conditions[1].name = "standard";

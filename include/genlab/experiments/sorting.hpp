@@ -12,11 +12,17 @@
 // Results folder:
 //   config.json                          the whole experiment's config
 //   <condition>/seed_<s>/                one run: config.json, metrics.csv/.jsonl (training log),
-//                                        checkpoint/, accuracy_by_length.csv, run.json (when done)
+//                                        checkpoint/, accuracy_by_length.csv (exact match and the
+//                                        kind of each wrong answer's first mistake, per length),
+//                                        run.json (when done)
 //   accuracy_by_length.csv               length, condition, mean, sd, min, max over seeds
 //   accuracy_by_length.{png,svg,dat,gp}  the curves
+//   first_errors.csv                     length, condition, first-mistake counts summed over seeds
+//                                        (sorting_errors.hpp: missed/extra copy, skipped value)
 //   summary.json                         per condition: mean accuracy at <= 20, 21–24, 25–50, 51–100
-// Finished runs are skipped and a killed run resumes from its checkpoint.
+//                                        and the first-mistake counts at 25–50 and 51–100
+// Finished runs are skipped and a killed run resumes from its checkpoint. A finished run from
+// before first-mistake counting gets them from its checkpoint, which must reproduce its exact match.
 
 #include <algorithm>
 #include <cmath>
@@ -30,6 +36,8 @@
 #include "genlab/core/io/gnuplot.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/experiments/grokking.hpp"
+#include "genlab/experiments/sorting_errors.hpp"
+#include "genlab/nn/checkpoint.hpp"
 #include "genlab/nn/decode.hpp"
 #include "genlab/nn/trainer.hpp"
 #include "genlab/splits/length.hpp"
@@ -191,11 +199,14 @@ struct SortingRun {
   std::string condition;
   std::uint64_t seed = 0;
   std::map<std::size_t, double> exact_match;   // length -> accuracy
+  std::map<std::size_t, SortingErrorCounts> errors;  // length -> first-mistake kinds
   double seconds = 0;
   core::Json to_json() const {
-    core::Json acc = core::Json::object();
+    core::Json acc = core::Json::object(), err = core::Json::object();
     for (const auto& [n, a] : exact_match) acc[std::to_string(n)] = a;
-    return core::Json{{"condition", condition}, {"seed", seed}, {"exact_match", acc}, {"seconds", seconds}};
+    for (const auto& [n, e] : errors) err[std::to_string(n)] = e.to_json();
+    return core::Json{{"condition", condition}, {"seed", seed},         {"exact_match", acc},
+                      {"first_errors", err},    {"seconds", seconds}};
   }
 };
 
@@ -209,6 +220,7 @@ struct SortingResult {
   core::Json config;
   std::vector<SortingRun> runs;
   std::map<std::string, std::map<std::size_t, SeedSpread>> by_condition;  // condition -> length -> spread
+  std::map<std::string, std::map<std::size_t, SortingErrorCounts>> errors;  // condition -> length -> sum over seeds
   double seconds = 0;
 
   /// Mean over seeds and over lengths lo..hi of one condition.
@@ -219,6 +231,14 @@ struct SortingResult {
     for (const auto& [len, sp] : m)
       if (len >= lo && len <= hi) s += sp.mean, ++n;
     return n ? s / static_cast<double>(n) : 0.0;
+  }
+
+  /// First-mistake counts of one condition summed over seeds and over lengths lo..hi.
+  SortingErrorCounts first_errors(const std::string& condition, std::size_t lo, std::size_t hi) const {
+    SortingErrorCounts c;
+    for (const auto& [len, e] : errors.at(condition))
+      if (len >= lo && len <= hi) c += e;
+    return c;
   }
 };
 
@@ -249,6 +269,23 @@ inline std::vector<core::Sequence> eval_set(const splits::LengthTaskGenerator& g
   return out;
 }
 
+// Greedy exact match and first-mistake kinds at every length 1..max_eval_length; writes the run's
+// accuracy_by_length.csv.
+template <class T>
+void evaluate_sorting_run(const SortingConfig& cfg, const splits::LengthTaskGenerator& gen, const nn::Transformer<T>& model,
+                          const std::filesystem::path& dir, SortingRun& run) {
+  core::CsvTable table({"length", "exact_match", "sequences", "missed_copy", "extra_copy", "skipped_value", "other"});
+  nn::Workspace<T> ws;
+  for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
+    const auto seqs = eval_set(gen, n, cfg.eval_size_per_length);
+    const SortingErrorCounts e = sorting_errors(model, seqs, gen.numeral(0), cfg.task.num_values, ws);
+    run.exact_match[n] = e.exact_match();
+    run.errors[n] = e;
+    table.row(n, e.exact_match(), e.lists, e.missed_copy, e.extra_copy, e.skipped_value, e.other);
+  }
+  core::write_csv(dir / "accuracy_by_length.csv", table);
+}
+
 template <class T>
 SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingCondition& cond, std::uint64_t seed,
                                  const std::filesystem::path& dir, const RunOptions& opt) {
@@ -256,14 +293,36 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
   run.condition = cond.name;
   run.seed = seed;
   const auto done_path = dir / "run.json";
+  const splits::LengthTaskConfig task = condition_task(cfg, cond, seed);
   if (opt.resume && std::filesystem::exists(done_path)) {  // finished before: reuse
     const core::Json j = core::read_json(done_path);
     for (auto it = j.at("exact_match").begin(); it != j.at("exact_match").end(); ++it)
       run.exact_match[std::stoul(it.key())] = it.value().get<double>();
     run.seconds = j.value("seconds", 0.0);
+    if (j.contains("first_errors")) {
+      for (auto it = j.at("first_errors").begin(); it != j.at("first_errors").end(); ++it) {
+        const core::Json& e = it.value();
+        SortingErrorCounts c;
+        const auto count = [&](const char* k) { return e.at(k).get<std::size_t>(); };
+        c.lists = count("lists"), c.exact = count("exact"), c.missed_copy = count("missed_copy");
+        c.extra_copy = count("extra_copy"), c.skipped_value = count("skipped_value"), c.other = count("other");
+        run.errors[std::stoul(it.key())] = c;
+      }
+      return run;
+    }
+    // Finished before first-mistake counting: re-decode with the final checkpoint, which must
+    // reproduce the recorded exact match.
+    const std::map<std::size_t, double> recorded = run.exact_match;
+    const nn::Transformer<T> model = nn::load_model<T>(dir / "checkpoint");
+    evaluate_sorting_run(cfg, splits::LengthTaskGenerator(task), model, dir, run);
+    for (const auto& [n, a] : recorded)
+      if (run.exact_match.at(n) != a)
+        throw core::IoError("genlab::experiments::run_sorting: the checkpoint in " + dir.string() +
+                            " gives exact match " + std::to_string(run.exact_match.at(n)) + " at length " +
+                            std::to_string(n) + ", but run.json records " + std::to_string(a));
+    core::write_json(done_path, run.to_json());
     return run;
   }
-  const splits::LengthTaskConfig task = condition_task(cfg, cond, seed);
   const core::Dataset ds = splits::make_length_dataset(task);
   const splits::LengthTaskGenerator gen(task);
   nn::ModelConfig mc = cfg.model;
@@ -303,16 +362,8 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
   trainer.add_eval("id", id_check);
   const nn::TrainResult tr = trainer.train(ds.split("train"));
 
-  core::CsvTable table({"length", "exact_match", "sequences"});
-  nn::Workspace<T> ws;
-  for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
-    const auto seqs = eval_set(gen, n, cfg.eval_size_per_length);
-    const nn::DecodeMetrics m = nn::greedy_accuracy(model, seqs, ws);
-    run.exact_match[n] = m.exact_match;
-    table.row(n, m.exact_match, m.sequences);
-  }
+  evaluate_sorting_run(cfg, gen, model, dir, run);
   run.seconds = tr.seconds;
-  core::write_csv(dir / "accuracy_by_length.csv", table);
   core::write_json(done_path, run.to_json());
   return run;
 }
@@ -337,6 +388,7 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
                                     : detail::run_sorting_condition<float>(cfg, cond, seed, dir, opt));
     }
   core::CsvTable table({"length", "condition", "mean", "sd", "min", "max", "seeds"});
+  core::CsvTable error_table({"length", "condition", "lists", "exact", "missed_copy", "extra_copy", "skipped_value", "other"});
   core::LinePlot plot;
   plot.title = "sorting: exact match by length (train lengths <= " + std::to_string(cfg.task.train_max_length) + ")";
   plot.xlabel = "list length";
@@ -359,6 +411,11 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
       sp.sd = v.size() > 1 ? std::sqrt(sp.sd / static_cast<double>(v.size() - 1)) : 0.0;
       by_len[n] = sp;
       table.row(n, cond.name, sp.mean, sp.sd, sp.min, sp.max, sp.seeds);
+      SortingErrorCounts e;
+      for (const auto& r : res.runs)
+        if (r.condition == cond.name) e += r.errors.at(n);
+      res.errors[cond.name][n] = e;
+      error_table.row(n, cond.name, e.lists, e.exact, e.missed_copy, e.extra_copy, e.skipped_value, e.other);
       series.x.push_back(static_cast<double>(n));
       series.y.push_back(sp.mean);
     }
@@ -368,9 +425,12 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
                           {"near_" + std::to_string(L + 1) + "_to_" + std::to_string(L + 4), res.mean_accuracy(cond.name, L + 1, L + 4)},
                           {"ood_25_to_50", res.mean_accuracy(cond.name, 25, 50)},
                           {"ood_51_to_100", res.mean_accuracy(cond.name, 51, std::max<std::size_t>(51, cfg.max_eval_length))},
-                          {"at_max_length", by_len.rbegin()->second.mean}};
+                          {"at_max_length", by_len.rbegin()->second.mean},
+                          {"first_errors_25_to_50", res.first_errors(cond.name, 25, 50).to_json()},
+                          {"first_errors_51_to_100", res.first_errors(cond.name, 51, 100).to_json()}};
   }
   core::write_csv(out / "accuracy_by_length.csv", table);
+  core::write_csv(out / "first_errors.csv", error_table);
   if (opt.plots) core::write_line_plot(out / "accuracy_by_length", plot);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   core::Json s{{"config", res.config}, {"conditions", summary}, {"seconds", res.seconds}};

@@ -61,7 +61,8 @@ inline bool write_line_plot(const std::filesystem::path& stem, const LinePlot& p
 
   auto script = [&](const std::string& terminal, const std::string& out) {
     std::ostringstream gp;
-    gp << "set terminal " << terminal << " size " << plot.width << "," << plot.height << "\n";
+    // noenhanced: names such as "log_n" print as written, not with a subscript.
+    gp << "set terminal " << terminal << " noenhanced size " << plot.width << "," << plot.height << "\n";
     gp << "set output " << detail::gnuplot_quote(out) << "\n";
     gp << "set title " << detail::gnuplot_quote(plot.title) << "\n";
     gp << "set xlabel " << detail::gnuplot_quote(plot.xlabel) << "\nset ylabel " << detail::gnuplot_quote(plot.ylabel) << "\n";
