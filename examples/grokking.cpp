@@ -3,8 +3,9 @@
 //   grokking                         quick preset: p = 53, 50% train, d 64; groks in minutes
 //   grokking --preset nanda          Nanda et al.'s exact configuration (hours on 2 cores)
 //   grokking --preset power          Power et al.'s 2-layer post-LN x/y mod 97, batch 512
+//   grokking --preset nanda --plot-only  summary and plots of a run still going or stopped, from its log
 //   options: --steps N --seed N --p P --train-fraction F --eval-every N --out DIR --double
-//            --no-resume --quiet
+//            --no-resume --quiet --plot-only
 // Writes DIR/{config.json, metrics.csv, metrics.jsonl, summary.json, accuracy.png/svg,
 // loss.png/svg, checkpoint/}; a killed run continues from its checkpoint when restarted.
 
@@ -20,7 +21,7 @@ namespace ge = genlab::experiments;
 int main(int argc, char** argv) try {
   std::string preset = "quick", out;
   ge::RunOptions opt;
-  bool use_double = false;
+  bool use_double = false, plot_only = false;
   ge::GrokkingConfig cfg = ge::GrokkingConfig::quick();
   std::vector<std::pair<std::string, std::string>> overrides;
   for (int i = 1; i < argc; ++i) {
@@ -32,6 +33,7 @@ int main(int argc, char** argv) try {
     if (a == "--preset") preset = value();
     else if (a == "--out") out = value();
     else if (a == "--double") use_double = true;
+    else if (a == "--plot-only") plot_only = true;
     else if (a == "--no-resume") opt.resume = false;
     else if (a == "--quiet") opt.progress = false;
     else if (a == "--steps" || a == "--seed" || a == "--p" || a == "--train-fraction" || a == "--eval-every")
@@ -40,7 +42,7 @@ int main(int argc, char** argv) try {
       std::fprintf(stderr,
                    "usage: grokking [--preset quick|nanda|power] [--steps N] [--seed N] [--p P]\n"
                    "                [--train-fraction F] [--eval-every N] [--out DIR] [--double]\n"
-                   "                [--no-resume] [--quiet]\n");
+                   "                [--no-resume] [--quiet] [--plot-only]\n");
       return 2;
     }
   }
@@ -65,7 +67,7 @@ int main(int argc, char** argv) try {
               cfg.optimizer.weight_decay, cfg.batch_size == 0 ? "full batch" : "minibatch",
               static_cast<long long>(cfg.steps), static_cast<unsigned long long>(cfg.seed));
   std::fflush(stdout);
-  const ge::GrokkingResult r = ge::run_grokking(cfg, out, opt, use_double);
+  const ge::GrokkingResult r = plot_only ? ge::grokking_result_from_log(out) : ge::run_grokking(cfg, out, opt, use_double);
 
   std::vector<ge::TextSeries> curves = {{'.', "train", {}, {}}, {'#', "test", {}, {}}};
   for (const auto& row : r.log) {
@@ -87,8 +89,11 @@ int main(int argc, char** argv) try {
     for (auto k : r.key_frequencies) std::printf(" %lld", static_cast<long long>(k));
     std::printf("\n");
   }
-  std::printf("%d updates in %.1f s; results in %s/ (accuracy.png, loss.png, metrics.csv, summary.json)\n",
-              static_cast<int>(r.steps), r.seconds, out.c_str());
+  if (plot_only)
+    std::printf("logged through update %d; plots in %s/ (accuracy.png, loss.png)\n", static_cast<int>(r.steps), out.c_str());
+  else
+    std::printf("%d updates in %.1f s; results in %s/ (accuracy.png, loss.png, metrics.csv, summary.json)\n",
+                static_cast<int>(r.steps), r.seconds, out.c_str());
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "grokking: error: %s\n", e.what());

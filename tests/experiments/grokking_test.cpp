@@ -55,6 +55,22 @@ TEST_CASE("grokking protocol writes its results folder", "[experiments][grokking
   CHECK(csv.size() == 4);
 }
 
+TEST_CASE("a run's summary and plots can be rebuilt from its log alone", "[experiments][grokking]") {
+  const fs::path dir = fs::temp_directory_path() / "genlab_grok_test_log";
+  fs::remove_all(dir);
+  const auto r = experiments::run_grokking(toy(), dir, quiet());
+  const auto l = experiments::grokking_result_from_log(dir, /*plots=*/true);
+  CHECK(l.fit_step == r.fit_step);
+  CHECK(l.grok_step == r.grok_step);
+  CHECK(l.steps == r.steps);
+  CHECK(l.key_frequencies == r.key_frequencies);
+  CHECK(l.final_test_accuracy == r.final_test_accuracy);
+  CHECK(l.log.size() == r.log.size());
+  CHECK(fs::exists(dir / "accuracy.gp"));
+  CHECK(fs::exists(dir / "loss.gp"));
+  CHECK_THROWS_WITH(experiments::grokking_result_from_log(dir / "missing"), Catch::Contains("no training log"));
+}
+
 TEST_CASE("a killed grokking run resumes exactly", "[experiments][grokking]") {
   const fs::path a = fs::temp_directory_path() / "genlab_grok_test_a";
   const fs::path b = fs::temp_directory_path() / "genlab_grok_test_b";

@@ -15,6 +15,7 @@
 //   nanda  p = 113, 30% train, 1 layer, d 128, 4 heads, MLP 512, no LN, full batch (groks ~9–14k)
 //   power  x/y mod 97, 50% train, 2 layers, post-LN, batch 512, wd 1 (Power's Fig. 2 setting)
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -182,6 +183,25 @@ void add_progress_measures(const nn::Transformer<T>& model, std::int64_t P, cons
   row["gini_embedding"] = gini(frequency_norms(W_E, P));
 }
 
+// Fit and grok steps, final metrics and key frequencies of a training log, into res (and res.log).
+inline void summarize_log(const std::vector<core::Json>& log, double threshold, GrokkingResult& res) {
+  res.log = log;
+  for (const auto& row : log) {
+    const auto step = row.at("step").get<std::int64_t>();
+    if (res.fit_step < 0 && row.at("train_exact_match").get<double>() >= threshold) res.fit_step = step;
+    if (res.grok_step < 0 && row.at("test_exact_match").get<double>() >= threshold) res.grok_step = step;
+  }
+  if (!log.empty()) {
+    const auto& last = log.back();
+    res.final_train_accuracy = last.at("train_exact_match").get<double>();
+    res.final_test_accuracy = last.at("test_exact_match").get<double>();
+    res.final_train_loss = last.value("train_loss", 0.0);
+    res.final_test_loss = last.value("test_loss", 0.0);
+    if (last.contains("key_frequencies") && last.at("key_frequencies").is_array())
+      res.key_frequencies = last.at("key_frequencies").get<std::vector<std::int64_t>>();
+  }
+}
+
 inline void plot_curves(const std::filesystem::path& dir, const std::vector<core::Json>& log, const std::string& title,
                         bool with_measures) {
   auto column = [&](const char* key) {
@@ -276,27 +296,34 @@ GrokkingResult run_grokking_typed(const GrokkingConfig& config_in, const std::fi
   GrokkingResult res;
   res.config = cfg_json;
   res.steps = tr.steps;
-  res.log = tr.log;
   res.seconds = tr.seconds;
-  for (const auto& row : tr.log) {
-    const auto step = row.at("step").get<std::int64_t>();
-    if (res.fit_step < 0 && row.at("train_exact_match").get<double>() >= config.threshold) res.fit_step = step;
-    if (res.grok_step < 0 && row.at("test_exact_match").get<double>() >= config.threshold) res.grok_step = step;
-  }
-  if (!tr.log.empty()) {
-    const auto& last = tr.log.back();
-    res.final_train_accuracy = last.at("train_exact_match").get<double>();
-    res.final_test_accuracy = last.at("test_exact_match").get<double>();
-    res.final_train_loss = last.value("train_loss", 0.0);
-    res.final_test_loss = last.value("test_loss", 0.0);
-    if (last.contains("key_frequencies")) res.key_frequencies = last.at("key_frequencies").get<std::vector<std::int64_t>>();
-  }
+  summarize_log(tr.log, config.threshold, res);
   core::write_json(out / "summary.json", res.to_json());
   if (opt.plots) plot_curves(out, tr.log, "grokking " + config.name, measures);
   return res;
 }
 
 }  // namespace detail
+
+/// The summary and plots of a run folder from its training log alone, for a run that is still
+/// going or was stopped: reads <dir>/metrics.jsonl (and the threshold and name from
+/// <dir>/config.json), writes <dir>/accuracy.{png,svg} and <dir>/loss.{png,svg} when `plots`,
+/// and returns the fit and grok steps, the last logged metrics and key frequencies (steps = the
+/// last logged update, seconds = 0). Throws core::IoError if the folder has no log.
+inline GrokkingResult grokking_result_from_log(const std::filesystem::path& dir, bool plots = true) {
+  const auto log_path = dir / "metrics.jsonl";
+  if (!std::filesystem::exists(log_path))
+    throw core::IoError("genlab::experiments::grokking_result_from_log: no training log " + log_path.string());
+  GrokkingResult res;
+  res.config = core::read_json(dir / "config.json");
+  detail::summarize_log(core::read_jsonl(log_path), res.config.value("threshold", 0.99), res);
+  if (!res.log.empty()) res.steps = res.log.back().at("step").get<std::int64_t>();
+  const bool measures = std::any_of(res.log.begin(), res.log.end(), [](const core::Json& r) {
+    return r.contains("restricted_loss") && r.at("restricted_loss").is_number();
+  });
+  if (plots) detail::plot_curves(dir, res.log, "grokking " + res.config.value("name", std::string("run")), measures);
+  return res;
+}
 
 /// Runs (or resumes) a grokking experiment and writes its results folder `out`. `use_double`
 /// selects the scalar of the model (float is faster; the loss is accumulated in double either way).
