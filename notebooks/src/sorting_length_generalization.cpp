@@ -90,8 +90,9 @@ std::cout << "all-positions successor hint: "
 struct SortingResults {
   core::Json summary;
   core::CsvTable curves, errors;
-  std::vector<std::string> conditions;  // in the run's order
+  std::vector<std::string> conditions;  // in run order
 };
+// %%
 SortingResults read_sorting_results(const std::string& dir) {
   SortingResults r;
   r.summary = core::read_json(dir + "/summary.json");
@@ -100,6 +101,7 @@ SortingResults read_sorting_results(const std::string& dir) {
   for (const auto& c : r.summary["config"]["conditions"]) r.conditions.push_back(c["name"].get<std::string>());
   return r;
 }
+// %%
 void print_sorting_summary(const SortingResults& r) {
   const auto& cfg = r.summary["config"];
   std::cout << "values 0.." << cfg["task"]["num_values"].get<int>() - 1
@@ -117,6 +119,7 @@ void print_sorting_summary(const SortingResults& r) {
   }
   std::cout << std::defaultfloat;
 }
+// %%
 bool plot_sorting_curves(const SortingResults& r, const std::vector<std::string>& conditions, const std::string& title,
                          const std::string& file) {
   std::map<std::string, core::PlotSeries> by;
@@ -138,6 +141,7 @@ bool plot_sorting_curves(const SortingResults& r, const std::vector<std::string>
   for (const auto& name : conditions) p.series.push_back(by.at(name));
   return core::write_line_plot(file, p);
 }
+// %%
 // The share of wrong answers at lengths lo..hi whose first mistake is of each kind.
 void print_first_errors(const SortingResults& r, int lo, int hi) {
   const auto& t = r.errors;
