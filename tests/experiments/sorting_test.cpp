@@ -97,6 +97,7 @@ TEST_CASE("finished sorting runs are reused, not retrained", "[experiments][sort
   const auto second = experiments::run_sorting(c, dir, quiet());
   CHECK(core::read_file(dir / "standard" / "seed_3" / "run.json") == before);
   CHECK(second.runs[0].exact_match == first.runs[0].exact_match);
+  for (const auto& [n, e] : first.runs[0].errors) CHECK(second.runs[0].errors.at(n).to_json() == e.to_json());
 }
 
 TEST_CASE("a finished run from before first-mistake counting gets it from its checkpoint", "[experiments][sorting]") {

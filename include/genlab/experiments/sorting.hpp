@@ -301,14 +301,8 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
       run.exact_match[std::stoul(it.key())] = it.value().get<double>();
     run.seconds = j.value("seconds", 0.0);
     if (j.contains("first_errors")) {
-      for (auto it = j.at("first_errors").begin(); it != j.at("first_errors").end(); ++it) {
-        const core::Json& e = it.value();
-        SortingErrorCounts c;
-        const auto count = [&](const char* k) { return e.at(k).get<std::size_t>(); };
-        c.lists = count("lists"), c.exact = count("exact"), c.missed_copy = count("missed_copy");
-        c.extra_copy = count("extra_copy"), c.skipped_value = count("skipped_value"), c.other = count("other");
-        run.errors[std::stoul(it.key())] = c;
-      }
+      for (auto it = j.at("first_errors").begin(); it != j.at("first_errors").end(); ++it)
+        run.errors[std::stoul(it.key())] = SortingErrorCounts::from_json(it.value());
       return run;
     }
     // Finished before first-mistake counting: re-decode with the final checkpoint, which must

@@ -81,6 +81,13 @@ struct SortingErrorCounts {
                       {"missed_copy", missed_copy}, {"extra_copy", extra_copy},
                       {"skipped_value", skipped_value}, {"other", other}};
   }
+  static SortingErrorCounts from_json(const core::Json& j) {
+    const auto count = [&](const char* k) { return j.at(k).get<std::size_t>(); };
+    SortingErrorCounts c;
+    c.lists = count("lists"), c.exact = count("exact"), c.missed_copy = count("missed_copy");
+    c.extra_copy = count("extra_copy"), c.skipped_value = count("skipped_value"), c.other = count("other");
+    return c;
+  }
 };
 
 /// Decodes each sequence greedily from its prompt (the tokens before the first graded one) for as
