@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libeigen3-dev libboost-math-dev libxtensor-dev xtl-dev nlohmann-json3-dev zlib1g-dev   # the library
-  catch2                                                                                 # tests
+  catch2 libcli11-dev                                                                    # tests, example CLIs
   dataset-fashion-mnist                                                                  # real data
   gnuplot-nox                                                                            # plots
   libopenmpi-dev openmpi-bin                                                             # sharded sampling

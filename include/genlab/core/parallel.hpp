@@ -1,10 +1,21 @@
 #ifndef GENLAB_CORE_PARALLEL_HPP
 #define GENLAB_CORE_PARALLEL_HPP
-// OpenMP when the translation unit is compiled with it, serial otherwise, same results either
-// way: parallel loops in genlab give every index its own Philox subsequence and write only to
-// its own output slot, so the thread count never changes a result.
+// genlab's one parallel layer: OpenMP when the translation unit is compiled with it, serial
+// otherwise, same results either way. Parallel loops in genlab give every index its own Philox
+// subsequence and write only to its own output slot, so the thread count never changes a result.
+//
+// Exceptions. An exception may not leave an OpenMP region (the runtime calls std::terminate), so
+// every loop here runs its body under a `LoopErrors` guard: the region catches, the loop skips the
+// indices after the lowest failing one, and after the region the exception of the lowest failing
+// index is rethrown with its own type (std::bad_alloc stays std::bad_alloc). That is the exception
+// the serial loop would have thrown, whatever the thread count.
 
+#include <atomic>
 #include <cstdint>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
 
 #if defined(_OPENMP)
 #include <omp.h>
@@ -21,15 +32,79 @@ inline int max_threads() {
 #endif
 }
 
+/// The first failure of a parallel loop, by index: `run(i, f)` calls f() unless an index below i
+/// already failed, and keeps the exception of the lowest failing index; `rethrow()` after the
+/// region throws it. Thread-safe; use one per loop.
+class LoopErrors {
+ public:
+  template <class F>
+  void run(std::int64_t i, F&& f) noexcept {
+    if (i > lowest_.load(std::memory_order_relaxed)) return;  // a lower index failed: serial order would stop there
+    try {
+      f();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (i < lowest_.load(std::memory_order_relaxed)) {
+        lowest_.store(i, std::memory_order_relaxed);
+        error_ = std::current_exception();
+      }
+    }
+  }
+  /// Whether any index failed so far.
+  bool failed() const { return lowest_.load(std::memory_order_relaxed) != kNone; }
+  /// Throws the exception of the lowest failing index, if any.
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::max();
+  std::atomic<std::int64_t> lowest_{kNone};
+  std::exception_ptr error_;
+  std::mutex mutex_;
+};
+
 /// Calls f(i) for i in [0, n), in parallel when OpenMP is on. f must only write state owned by i.
+/// If f throws, the exception of the lowest failing index is rethrown after the loop, with its type.
 template <class F>
 void parallel_for(std::int64_t n, F&& f) {
+  LoopErrors errors;
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) f(i);
+  for (std::int64_t i = 0; i < n; ++i) errors.run(i, [&] { f(i); });
 #else
-  for (std::int64_t i = 0; i < n; ++i) f(i);
+  for (std::int64_t i = 0; i < n && !errors.failed(); ++i) errors.run(i, [&] { f(i); });
 #endif
+  errors.rethrow();
+}
+
+/// Calls body(i, scratch) for i in [0, n) on `threads` OpenMP threads (0 = all), each thread with
+/// its own scratch = make_scratch() (GEMM tiles, normal buffers), dynamically scheduled. Every index
+/// must write only its own output slots, so results never depend on the thread count. Exceptions
+/// from make_scratch or body are rethrown after the loop as in parallel_for (make_scratch's as if
+/// from index −1: it fails before any index).
+template <class MakeScratch, class Body>
+void parallel_for_scratch(std::int64_t n, int threads, MakeScratch&& make_scratch, Body&& body) {
+  if (n <= 0) return;
+  LoopErrors errors;
+#if defined(_OPENMP)
+  const int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel num_threads(nt)
+  {
+    std::optional<decltype(make_scratch())> scratch;
+    errors.run(-1, [&] { scratch.emplace(make_scratch()); });
+#pragma omp for schedule(dynamic)
+    for (std::int64_t i = 0; i < n; ++i)
+      if (scratch) errors.run(i, [&] { body(i, *scratch); });
+  }
+#else
+  (void)threads;
+  errors.run(-1, [&] {
+    auto scratch = make_scratch();
+    for (std::int64_t i = 0; i < n && !errors.failed(); ++i) errors.run(i, [&] { body(i, scratch); });
+  });
+#endif
+  errors.rethrow();
 }
 
 }  // namespace genlab::core

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/sequence.hpp"
 #if defined(_OPENMP)
 #include <omp.h>
@@ -48,6 +49,7 @@ namespace detail {
 /// per-task setting that ends with the region), so Eigen's blocking never depends on threads.
 template <class F>
 void for_each_shard(std::int64_t n, std::int64_t total_rows, F&& f) {
+  core::LoopErrors errors;  // exceptions leave the region as the lowest failing shard's, with their type
 #if defined(_OPENMP)
   constexpr std::int64_t min_parallel_rows = 1024;
   const int threads = n > 1 && total_rows >= min_parallel_rows ? omp_get_max_threads() : 1;
@@ -55,12 +57,13 @@ void for_each_shard(std::int64_t n, std::int64_t total_rows, F&& f) {
   {
     if (omp_get_num_threads() == 1) omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
-    for (std::int64_t s = 0; s < n; ++s) f(s);
+    for (std::int64_t s = 0; s < n; ++s) errors.run(s, [&] { f(s); });
   }
 #else
   (void)total_rows;
-  for (std::int64_t s = 0; s < n; ++s) f(s);
+  for (std::int64_t s = 0; s < n && !errors.failed(); ++s) errors.run(s, [&] { f(s); });
 #endif
+  errors.rethrow();
 }
 
 inline std::int64_t total_tokens(const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx) {
@@ -70,22 +73,15 @@ inline std::int64_t total_tokens(const std::vector<core::Sequence>& data, const 
 }
 
 /// Calls f(slot, shard) for every shard, slot k taking shards [k·S/K, (k+1)·S/K) in order, slots
-/// in parallel. Exceptions are collected and rethrown as std::invalid_argument.
+/// in parallel. An exception is rethrown after the loop with its own type (core::LoopErrors).
 template <class T, class F>
 void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f) {
   core::require(ws.slots >= 1, "genlab::nn::Workspace", "slots", ws.slots, ">= 1");
   const std::int64_t K = std::min<std::int64_t>(S, ws.slots);
   if (static_cast<std::int64_t>(ws.shards.size()) < K) ws.shards.resize(static_cast<std::size_t>(K));
-  std::vector<std::string> errors(static_cast<std::size_t>(K));
   for_each_shard(K, total_rows, [&](std::int64_t k) {
-    try {
-      for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s) f(k, s);
-    } catch (const std::exception& e) {
-      errors[static_cast<std::size_t>(k)] = e.what();
-    }
+    for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s) f(k, s);
   });
-  for (const auto& e : errors)
-    if (!e.empty()) throw std::invalid_argument(e);
 }
 }  // namespace detail
 
