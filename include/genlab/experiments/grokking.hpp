@@ -151,6 +151,7 @@ struct GrokkingResult {
 struct RunOptions {
   bool progress = true;   // progress bar / lines on stderr
   bool resume = true;     // continue from <out>/checkpoint when present
+  bool restart = false;   // delete what a previous run left in <out> and start over
   bool plots = true;      // render PNG/SVG through gnuplot when available
 };
 
