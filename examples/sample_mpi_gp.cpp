@@ -1,12 +1,13 @@
 // Distributed GP hypothesis sampling with MPI, checked against one process.
 //
-//   mpirun -np 2 ./sample_mpi_gp [hypotheses]
+//   mpirun -np 2 ./sample_mpi_gp [hypotheses]      (default 2001; --help for the range)
 //
 // Every rank samples its share of [0, hypotheses) (both loss paths), the losses are gathered,
 // and rank 0 recomputes the whole range alone and compares bit for bit. Exit 0 when equal.
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli.hpp"
 #include "genlab/core/philox.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/sample/mpi.hpp"
@@ -17,7 +18,16 @@ int main(int argc, char** argv) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  const std::uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2001;
+  // Every rank parses the same argv; rank 0 reports. Exit 2 on a usage error, before any work.
+  CLI::App app("Distributed GP hypothesis sampling with MPI, checked bit for bit against one process.", "sample_mpi_gp");
+  genlab_examples::cli::configure(app);
+  std::uint64_t n = 2001;
+  app.add_option("hypotheses", n, "hypotheses sampled, split across the ranks")
+      ->transform(genlab_examples::cli::integer<std::uint64_t>(1));
+  if (const int rc = genlab_examples::cli::parse(app, argc, argv, rank == 0); rc >= 0) {
+    MPI_Finalize();
+    return rc;
+  }
 
   // A small GP space: Σ = B Bᵀ/N_t + 0.05 I, random mean, one-hot targets (same on every rank).
   const int nt = 24, k = 4;

@@ -5,148 +5,230 @@
 //   sorting --preset distinct                 distinct values 0..127, 6,000 updates, 4 conditions
 //   sorting --preset paper                    values 0..99, 4 layers d 128, 50k updates (GPU-class)
 //   sorting --conditions standard,successor --hint-probability 0.25 --hint-form all-positions
-//   options: --steps N --max-length N --eval-size N --values V --train-size N --no-repeats (distinct
-//            values) --out DIR --double
-//            --no-resume --quiet
+//   options (sorting --help lists them with ranges and defaults): --steps N --batch-size N
+//            --max-length N --eval-size N --values V --train-size N --no-repeats (distinct values)
+//            --out DIR --double --no-resume --restart --quiet
 // Writes DIR/{config.json, accuracy_by_length.csv/png/svg, first_errors.csv, summary.json,
 // <condition>/seed_<s>/...};
 // finished runs are skipped and a killed run resumes from its checkpoint.
+// Every option is checked (and the whole config, each condition's data included, validated)
+// before anything is written: exit 2 for a usage error, 1 for a runtime error.
 
 #include <genlab/experiments/sorting.hpp>
 #include <genlab/experiments/text_plot.hpp>
 
 #include <cstdio>
-#include <sstream>
 #include <string>
 
+#include "cli.hpp"
+
 namespace ge = genlab::experiments;
+namespace gs = genlab::splits;
+namespace cli = genlab_examples::cli;
 
 namespace {
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) if (!item.empty()) out.push_back(item);
+
+constexpr const char* kConditionHelp =
+    "comma-separated conditions; each is standard, a hint task (successor, predecessor, count, fill, parity), an "
+    "attention scale (tempered, log_n), or a combination joined by '+', e.g. successor+tempered";
+
+/// One condition from its name: pieces joined by '+' (standard, hint tasks, tempered or log_n).
+ge::SortingCondition parse_condition(const std::string& name) {
+  ge::SortingCondition c;
+  c.name = name;
+  bool attention_set = false;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t plus = name.find('+', start);
+    const std::string piece = name.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    if (piece == "tempered" || piece == "log_n") {
+      if (attention_set)
+        throw cli::UsageError("condition '" + name + "' has two attention scales; expected at most one of tempered, log_n");
+      attention_set = true;
+      c.attention = piece == "tempered" ? genlab::nn::AttentionScale::tempered : genlab::nn::AttentionScale::log_n;
+    } else if (piece != "standard") {
+      bool known = false;
+      for (int i = 0; i <= static_cast<int>(gs::HintTask::parity); ++i)
+        if (piece == gs::to_string(static_cast<gs::HintTask>(i))) {
+          const auto h = static_cast<gs::HintTask>(i);
+          for (auto other : c.hints)
+            if (other == h) throw cli::UsageError("condition '" + name + "' lists hint '" + piece + "' twice");
+          c.hints.push_back(h);
+          known = true;
+        }
+      if (!known)
+        throw cli::UsageError("condition '" + name + "': unknown part '" + piece + "'; expected " + kConditionHelp);
+    }
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return c;
+}
+
+std::vector<ge::SortingCondition> parse_conditions(const std::string& list) {
+  std::vector<ge::SortingCondition> out;
+  for (const auto& name : cli::split_list(list, kConditionHelp)) {
+    for (const auto& c : out)
+      if (c.name == name) throw cli::UsageError("list '" + list + "': condition '" + name + "' appears twice");
+    out.push_back(parse_condition(name));
+  }
   return out;
 }
+
+std::string condition_names(const ge::SortingConfig& c) {
+  std::string s;
+  for (const auto& cond : c.conditions) s += (s.empty() ? "" : ",") + cond.name;
+  return s;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) try {
+int main(int argc, char** argv) {
+  const ge::SortingConfig quick = ge::SortingConfig::quick(), distinct = ge::SortingConfig::distinct(),
+                          paper = ge::SortingConfig::paper();
+  // A default that depends on the preset, for --help.
+  auto per_preset = [&](auto get) {
+    return "quick " + cli::text(get(quick)) + ", distinct " + cli::text(get(distinct)) + ", paper " +
+           cli::text(get(paper));
+  };
+
+  CLI::App app("Sorting length generalization 20 -> 100 (Awasthi & Gupta 2023): trains a NoPE transformer on "
+               "lists of length <= 20 per condition and seed, and reports exact match at every length.",
+               "sorting");
+  cli::configure(app);
   std::string preset = "quick", out, conditions, seeds, hint_form = "query";
-  double hint_probability = -1;  // < 0: the condition's default
+  double hint_probability = 0.5;
+  bool use_double = false, no_repeats = false, no_resume = false, restart = false, quiet = false;
+  std::int64_t steps = 0, batch_size = 0;
+  std::size_t max_length = 0, eval_size = 0, values = 0, train_size = 0;
+  app.add_option("--preset", preset, "configuration to start from: quick (values 0..29, 2 conditions), distinct "
+                                     "(distinct values 0..127, 4 conditions), paper (values 0..99, 4 layers d 128)")
+      ->transform(cli::one_of({"quick", "distinct", "paper"}));
+  auto* o_cond = app.add_option("--conditions", conditions, kConditionHelp)
+                     ->check(cli::checked_by([](const std::string& s) { parse_conditions(s); },
+                                             "comma-separated", "conditions"))
+                     ->default_str("quick " + condition_names(quick) + "; distinct and paper " +
+                                   condition_names(paper));
+  auto* o_seeds = app.add_option("--seeds", seeds, "seeds, one run per condition and seed, e.g. 0,1,2")
+                      ->check(cli::integer_list<std::uint64_t>())
+                      ->default_str("0,1,2");
+  auto* o_steps = app.add_option("--steps", steps, "updates per run (also the length of the cosine schedule)")
+                      ->transform(cli::integer<std::int64_t>(1))
+                      ->default_str(per_preset([](const ge::SortingConfig& c) { return c.steps; }));
+  auto* o_batch = app.add_option("--batch-size", batch_size, "lists per update (hint examples included)")
+                      ->transform(cli::integer<std::int64_t>(1))
+                      ->default_str(per_preset([](const ge::SortingConfig& c) { return c.batch_size; }));
+  auto* o_max = app.add_option("--max-length", max_length,
+                               "evaluate every list length 1..N (>= the longest training length, 20)")
+                    ->transform(cli::integer<std::size_t>(1))
+                    ->default_str(per_preset([](const ge::SortingConfig& c) { return c.max_eval_length; }));
+  auto* o_eval = app.add_option("--eval-size", eval_size, "greedy-decoded test lists per length")
+                     ->transform(cli::integer<std::size_t>(1))
+                     ->default_str(per_preset([](const ge::SortingConfig& c) { return c.eval_size_per_length; }));
+  auto* o_values = app.add_option("--values", values, "values 0..V-1 in the lists")
+                       ->transform(cli::integer<std::size_t>(2, std::size_t{1} << 24))
+                       ->default_str(per_preset([](const ge::SortingConfig& c) { return c.task.num_values; }));
+  auto* o_train = app.add_option("--train-size", train_size, "training lists per run")
+                      ->transform(cli::integer<std::size_t>(1))
+                      ->default_str(per_preset([](const ge::SortingConfig& c) { return c.task.train_size; }));
+  auto* o_hint_p = app.add_option("--hint-probability", hint_probability,
+                                  "chance that a training example is a hint example, for every condition with hints")
+                       ->transform(cli::real(0.0, 1.0))
+                       ->default_str(cli::text(quick.conditions.back().hint_probability));
+  app.add_option("--hint-form", hint_form,
+                 "successor/predecessor hints: one query, or all positions (x1 s(x1) .. xn s(xn))")
+      ->transform(cli::one_of({"query", "all-positions"}));
+  app.add_flag("--no-repeats", no_repeats, "distinct values in each list (needs --values >= --max-length)");
+  app.add_option("--out", out, "results folder")->transform(cli::output_dir())->default_str("results/sorting_<preset>");
+  app.add_flag("--double", use_double, "train in double precision (default: float)");
+  app.add_flag("--no-resume", no_resume, "do not reuse finished runs or continue from checkpoints in --out");
+  app.add_flag("--restart", restart, "start over: discard what previous runs left in --out");
+  app.add_flag("--quiet", quiet, "no progress output on stderr");
+  if (const int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
+
+  // The config: the preset, then the options given; validated before anything is written.
+  ge::SortingConfig cfg = preset == "paper" ? paper : preset == "distinct" ? distinct : quick;
   ge::RunOptions opt;
-  bool use_double = false, no_repeats = false;
-  std::vector<std::pair<std::string, std::string>> overrides;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument("option " + a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--preset") preset = value();
-    else if (a == "--out") out = value();
-    else if (a == "--conditions") conditions = value();
-    else if (a == "--seeds") seeds = value();
-    else if (a == "--hint-probability") hint_probability = std::stod(value());
-    else if (a == "--hint-form") hint_form = value();
-    else if (a == "--no-repeats") no_repeats = true;
-    else if (a == "--double") use_double = true;
-    else if (a == "--no-resume") opt.resume = false;
-    else if (a == "--quiet") opt.progress = false;
-    else if (a == "--steps" || a == "--max-length" || a == "--eval-size" || a == "--values" || a == "--train-size")
-      overrides.emplace_back(a, value());
-    else {
-      std::fprintf(stderr,
-                   "usage: sorting [--preset quick|distinct|paper] [--conditions a,b] [--seeds 0,1,2] [--steps N]\n"
-                   "               [--max-length N] [--eval-size N] [--values V] [--train-size N] [--out DIR]\n"
-                   "               [--hint-probability P] [--hint-form query|all-positions]\n"
-                   "               [--no-repeats] [--double] [--no-resume] [--quiet]\n"
-                   "conditions: standard successor predecessor count fill parity tempered log_n and\n"
-                   "            combinations joined by '+', e.g. successor+tempered\n");
-      return 2;
+  opt.resume = !no_resume;
+  opt.restart = restart;
+  opt.progress = !quiet;
+  try {
+    if (o_steps->count()) cfg.steps = cfg.optimizer.total_steps = steps;
+    if (o_batch->count()) cfg.batch_size = batch_size;
+    if (o_max->count()) cfg.max_eval_length = max_length;
+    if (o_eval->count()) cfg.eval_size_per_length = eval_size;
+    if (o_values->count()) cfg.task.num_values = values;
+    if (o_train->count()) cfg.task.train_size = train_size;
+    if (o_cond->count()) cfg.conditions = parse_conditions(conditions);
+    if (no_repeats) cfg.task.repeats = false;
+    for (auto& c : cfg.conditions) {
+      if (o_hint_p->count()) c.hint_probability = hint_probability;
+      c.hint_all_positions = hint_form == "all-positions";
     }
-  }
-  if (preset != "quick" && preset != "distinct" && preset != "paper")
-    throw std::invalid_argument("--preset '" + preset + "': expected quick, distinct or paper");
-  ge::SortingConfig cfg = preset == "paper"      ? ge::SortingConfig::paper()
-                          : preset == "distinct" ? ge::SortingConfig::distinct()
-                                                 : ge::SortingConfig::quick();
-  for (const auto& [k, v] : overrides) {
-    if (k == "--steps") cfg.steps = cfg.optimizer.total_steps = std::stoll(v);
-    else if (k == "--max-length") cfg.max_eval_length = std::stoul(v);
-    else if (k == "--eval-size") cfg.eval_size_per_length = std::stoul(v);
-    else if (k == "--values") cfg.task.num_values = std::stoul(v);
-    else if (k == "--train-size") cfg.task.train_size = std::stoul(v);
-  }
-  if (!conditions.empty()) {
-    cfg.conditions.clear();
-    for (const auto& name : split_list(conditions)) {
-      ge::SortingCondition c;
-      c.name = name;
-      std::stringstream ss(name);
-      std::string piece;
-      while (std::getline(ss, piece, '+')) {
-        if (piece == "standard") continue;
-        if (piece == "tempered") c.attention = genlab::nn::AttentionScale::tempered;
-        else if (piece == "log_n") c.attention = genlab::nn::AttentionScale::log_n;
-        else c.hints.push_back(genlab::splits::hint_task_from_string(piece));
-      }
-      cfg.conditions.push_back(c);
+    if (o_seeds->count()) cfg.seeds = cli::parse_integer_list<std::uint64_t>(seeds);
+    cfg.validate();
+    // Each condition's training data, as run_sorting will build it.
+    for (const auto& c : cfg.conditions) {
+      gs::LengthTaskConfig t = cfg.task;
+      t.hints.tasks = c.hints;
+      t.hints.probability = c.hint_probability;
+      t.hints.all_positions = c.hint_all_positions;
+      t.task_token = true;
+      t.test_lengths = {};
+      t.validate();
     }
-  }
-  if (no_repeats) cfg.task.repeats = false;
-  if (hint_form != "query" && hint_form != "all-positions")
-    throw std::invalid_argument("--hint-form '" + hint_form + "': expected query or all-positions");
-  for (auto& c : cfg.conditions) {
-    if (hint_probability >= 0) c.hint_probability = hint_probability;
-    c.hint_all_positions = hint_form == "all-positions";
-  }
-  if (!seeds.empty()) {
-    cfg.seeds.clear();
-    for (const auto& s : split_list(seeds)) cfg.seeds.push_back(std::stoull(s));
+  } catch (const std::invalid_argument& e) {
+    return cli::config_error(app, e,
+                             {{"steps", "--steps"}, {"batch_size", "--batch-size"}, {"max_eval_length", "--max-length"},
+                              {"eval_size_per_length", "--eval-size"}, {"num_values", "--values"},
+                              {"train_size", "--train-size"}, {"repeats", "--no-repeats"},
+                              {"conditions[i].name", "--conditions"}, {"hints.tasks", "--conditions"},
+                              {"hints.probability", "--hint-probability"}, {"seeds.size()", "--seeds"}});
   }
   if (out.empty()) out = "results/sorting_" + cfg.name;
 
-  std::printf("sorting (%s): values 0..%zu, train lengths %zu..%zu, eval 1..%zu (%zu lists each), "
-              "%lld layers d %lld NoPE, %lld updates of %lld, %zu condition(s) x %zu seed(s)\n",
-              cfg.name.c_str(), cfg.task.num_values - 1, cfg.task.train_min_length, cfg.task.train_max_length,
-              cfg.max_eval_length, cfg.eval_size_per_length, static_cast<long long>(cfg.model.n_layers),
-              static_cast<long long>(cfg.model.d_model), static_cast<long long>(cfg.steps),
-              static_cast<long long>(cfg.batch_size), cfg.conditions.size(), cfg.seeds.size());
-  std::fflush(stdout);
-  const ge::SortingResult r = ge::run_sorting(cfg, out, opt, use_double);
+  try {
+    std::printf("sorting (%s): values 0..%zu, train lengths %zu..%zu, eval 1..%zu (%zu lists each), "
+                "%lld layers d %lld NoPE, %lld updates of %lld, %zu condition(s) x %zu seed(s)\n",
+                cfg.name.c_str(), cfg.task.num_values - 1, cfg.task.train_min_length, cfg.task.train_max_length,
+                cfg.max_eval_length, cfg.eval_size_per_length, static_cast<long long>(cfg.model.n_layers),
+                static_cast<long long>(cfg.model.d_model), static_cast<long long>(cfg.steps),
+                static_cast<long long>(cfg.batch_size), cfg.conditions.size(), cfg.seeds.size());
+    std::fflush(stdout);
+    const ge::SortingResult r = ge::run_sorting(cfg, out, opt, use_double);
 
-  // Accuracy by length, one mark per condition (linear x axis drawn via log of 1..max is fine here).
-  const char marks[] = "#o*+x%@";
-  std::vector<ge::TextSeries> curves;
-  for (std::size_t c = 0; c < cfg.conditions.size(); ++c) {
-    ge::TextSeries s{marks[c % 7], cfg.conditions[c].name, {}, {}};
-    for (const auto& [n, sp] : r.by_condition.at(cfg.conditions[c].name))
-      s.x.push_back(static_cast<double>(n)), s.y.push_back(sp.mean);
-    curves.push_back(s);
+    // Accuracy by length, one mark per condition (linear x axis drawn via log of 1..max is fine here).
+    const char marks[] = "#o*+x%@";
+    std::vector<ge::TextSeries> curves;
+    for (std::size_t c = 0; c < cfg.conditions.size(); ++c) {
+      ge::TextSeries s{marks[c % 7], cfg.conditions[c].name, {}, {}};
+      for (const auto& [n, sp] : r.by_condition.at(cfg.conditions[c].name))
+        s.x.push_back(static_cast<double>(n)), s.y.push_back(sp.mean);
+      curves.push_back(s);
+    }
+    std::printf("\n%s\n", ge::text_plot(curves, 64, 12, "exact match by list length").c_str());
+    const std::size_t L = cfg.task.train_max_length;
+    std::printf("%-22s %10s %10s %10s %10s %10s\n", "condition", "<=20", "21-24", "25-50", "51-100", "at max");
+    for (const auto& c : cfg.conditions) {
+      const auto& m = r.by_condition.at(c.name);
+      std::printf("%-22s %10.3f %10.3f %10.3f %10.3f %10.3f\n", c.name.c_str(), r.mean_accuracy(c.name, 1, L),
+                  r.mean_accuracy(c.name, L + 1, L + 4), r.mean_accuracy(c.name, 25, 50), r.mean_accuracy(c.name, 51, 100),
+                  m.rbegin()->second.mean);
+    }
+    std::printf("(mean exact match over %zu seed(s) and the lengths in each range)\n", cfg.seeds.size());
+    std::printf("\nfirst mistake of the wrong answers at lengths 25-50 (share of wrong answers):\n");
+    std::printf("%-22s %10s %12s %12s %14s %8s\n", "condition", "wrong", "missed copy", "extra copy", "skipped value", "other");
+    for (const auto& c : cfg.conditions) {
+      const auto e = r.first_errors(c.name, 25, 50);
+      const double wrong = static_cast<double>(e.lists - e.exact);
+      const auto share = [&](std::size_t k) { return wrong > 0 ? static_cast<double>(k) / wrong : 0.0; };
+      std::printf("%-22s %10zu %12.2f %12.2f %14.2f %8.2f\n", c.name.c_str(), e.lists - e.exact, share(e.missed_copy),
+                  share(e.extra_copy), share(e.skipped_value), share(e.other));
+    }
+    std::printf("%.1f s; results in %s/ (accuracy_by_length.csv/png, summary.json)\n", r.seconds, out.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sorting: error: %s\n", e.what());
+    return 1;
   }
-  std::printf("\n%s\n", ge::text_plot(curves, 64, 12, "exact match by list length").c_str());
-  const std::size_t L = cfg.task.train_max_length;
-  std::printf("%-22s %10s %10s %10s %10s %10s\n", "condition", "<=20", "21-24", "25-50", "51-100", "at max");
-  for (const auto& c : cfg.conditions) {
-    const auto& m = r.by_condition.at(c.name);
-    std::printf("%-22s %10.3f %10.3f %10.3f %10.3f %10.3f\n", c.name.c_str(), r.mean_accuracy(c.name, 1, L),
-                r.mean_accuracy(c.name, L + 1, L + 4), r.mean_accuracy(c.name, 25, 50), r.mean_accuracy(c.name, 51, 100),
-                m.rbegin()->second.mean);
-  }
-  std::printf("(mean exact match over %zu seed(s) and the lengths in each range)\n", cfg.seeds.size());
-  std::printf("\nfirst mistake of the wrong answers at lengths 25-50 (share of wrong answers):\n");
-  std::printf("%-22s %10s %12s %12s %14s %8s\n", "condition", "wrong", "missed copy", "extra copy", "skipped value", "other");
-  for (const auto& c : cfg.conditions) {
-    const auto e = r.first_errors(c.name, 25, 50);
-    const double wrong = static_cast<double>(e.lists - e.exact);
-    const auto share = [&](std::size_t k) { return wrong > 0 ? static_cast<double>(k) / wrong : 0.0; };
-    std::printf("%-22s %10zu %12.2f %12.2f %14.2f %8.2f\n", c.name.c_str(), e.lists - e.exact, share(e.missed_copy),
-                share(e.extra_copy), share(e.skipped_value), share(e.other));
-  }
-  std::printf("%.1f s; results in %s/ (accuracy_by_length.csv/png, summary.json)\n", r.seconds, out.c_str());
-  return 0;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "sorting: error: %s\n", e.what());
-  return 1;
 }
