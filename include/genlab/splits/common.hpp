@@ -37,6 +37,15 @@ inline core::Vocabulary special_vocabulary() {
   return core::Vocabulary({kPadToken, kBosToken, kEosToken, kSepToken});
 }
 
+/// Ids of the special tokens in every special_vocabulary(), so generators name them instead of
+/// writing 0..3.
+struct SpecialTokens {
+  static constexpr core::Token pad = 0;
+  static constexpr core::Token bos = 1;
+  static constexpr core::Token eos = 2;
+  static constexpr core::Token sep = 3;
+};
+
 namespace detail {
 
 inline constexpr int kStreamShift = 40;  // up to 2^40 examples per split, 2^24 splits
