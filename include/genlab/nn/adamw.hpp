@@ -11,13 +11,21 @@
 
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/nn/detail/json_config.hpp"
 #include "genlab/nn/parameters.hpp"
 
 namespace genlab::nn {
 
 /// Learning-rate schedule after warmup.
 enum class Schedule { constant, cosine };
-inline const char* to_string(Schedule s) { return s == Schedule::constant ? "constant" : "cosine"; }
+// JSON names (stored in checkpoints: never rename them).
+NLOHMANN_JSON_SERIALIZE_ENUM(Schedule, {{Schedule::constant, "constant"}, {Schedule::cosine, "cosine"}})
+inline const char* to_string(Schedule s) { return detail::enum_name(s); }
+
+struct AdamWConfig;
+// Defined by nlohmann's macro below the struct; declared here for the members that use them.
+inline void to_json(core::Json& j, const AdamWConfig& c);
+inline void from_json(const core::Json& j, AdamWConfig& c);
 
 /// Optimizer settings. Defaults are Nanda et al.'s grokking run (length_grokking.md §3.2).
 struct AdamWConfig {
@@ -59,46 +67,24 @@ struct AdamWConfig {
     return lr * f;
   }
 
-  core::Json to_json() const {
-    core::Json j;
-    j["lr"] = lr;
-    j["beta1"] = beta1;
-    j["beta2"] = beta2;
-    j["eps"] = eps;
-    j["weight_decay"] = weight_decay;
-    j["warmup_steps"] = warmup_steps;
-    j["schedule"] = to_string(schedule);
-    j["total_steps"] = total_steps;
-    j["min_lr_ratio"] = min_lr_ratio;
-    j["grad_clip"] = grad_clip;
-    j["decay_matrices_only"] = decay_matrices_only;
-    return j;
-  }
-  static AdamWConfig from_json(const core::Json& j) {
-    AdamWConfig c;
-    auto get = [&](const char* k, auto& f) {
-      if (j.contains(k)) f = j.at(k).get<std::decay_t<decltype(f)>>();
-    };
-    get("lr", c.lr);
-    get("beta1", c.beta1);
-    get("beta2", c.beta2);
-    get("eps", c.eps);
-    get("weight_decay", c.weight_decay);
-    get("warmup_steps", c.warmup_steps);
-    get("total_steps", c.total_steps);
-    get("min_lr_ratio", c.min_lr_ratio);
-    get("grad_clip", c.grad_clip);
-    get("decay_matrices_only", c.decay_matrices_only);
-    if (j.contains("schedule")) {
-      const std::string s = j.at("schedule").get<std::string>();
-      core::require(s == "constant" || s == "cosine", "genlab::nn::AdamWConfig::from_json", "schedule", s,
-                    "\"constant\" or \"cosine\"");
-      c.schedule = s == "constant" ? Schedule::constant : Schedule::cosine;
-    }
+  /// The config as JSON: every field under its own name, the schedule as its name.
+  core::Json to_json() const { return core::Json(*this); }
+
+  /// Inverse of to_json; absent keys keep their defaults (all of them with `require_all` =
+  /// false); the result is validated. Throws std::invalid_argument naming the key for an unknown
+  /// key, a value of the wrong type or an unknown schedule name.
+  static AdamWConfig from_json(const core::Json& j, bool require_all = false) {
+    detail::check_config_json(j, AdamWConfig{}.to_json(), {{"schedule", &detail::enum_names<Schedule>()}},
+                              "genlab::nn::AdamWConfig::from_json", require_all);
+    AdamWConfig c = j.get<AdamWConfig>();
     c.validate();
     return c;
   }
 };
+
+// nlohmann's macro: the JSON keys are the field names (as the checkpoints on disk have them).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdamWConfig, lr, beta1, beta2, eps, weight_decay, warmup_steps,
+                                                schedule, total_steps, min_lr_ratio, grad_clip, decay_matrices_only)
 
 /// What one update did.
 struct AdamWStep {

@@ -10,6 +10,7 @@
 
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/nn/detail/json_config.hpp"
 
 namespace genlab::nn {
 
@@ -30,31 +31,26 @@ enum class AttentionScale { inv_sqrt_d, log_n, tempered };
 /// MLP non-linearity. gelu is the exact erf form (PyTorch's nn.GELU default).
 enum class Activation { relu, gelu };
 
-inline const char* to_string(Norm v) { return v == Norm::none ? "none" : v == Norm::pre ? "pre" : "post"; }
-inline const char* to_string(Positions v) {
-  switch (v) {
-    case Positions::none: return "none";
-    case Positions::learned: return "learned";
-    case Positions::sinusoidal: return "sinusoidal";
-    default: return "rope";
-  }
-}
-inline const char* to_string(AttentionScale v) {
-  return v == AttentionScale::inv_sqrt_d ? "inv_sqrt_d" : v == AttentionScale::log_n ? "log_n" : "tempered";
-}
-inline const char* to_string(Activation v) { return v == Activation::relu ? "relu" : "gelu"; }
+// JSON names (checkpoints and result folders store these strings: never rename them).
+NLOHMANN_JSON_SERIALIZE_ENUM(Norm, {{Norm::none, "none"}, {Norm::pre, "pre"}, {Norm::post, "post"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Positions, {{Positions::none, "none"},
+                                         {Positions::learned, "learned"},
+                                         {Positions::sinusoidal, "sinusoidal"},
+                                         {Positions::rope, "rope"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(AttentionScale, {{AttentionScale::inv_sqrt_d, "inv_sqrt_d"},
+                                              {AttentionScale::log_n, "log_n"},
+                                              {AttentionScale::tempered, "tempered"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Activation, {{Activation::relu, "relu"}, {Activation::gelu, "gelu"}})
 
-namespace detail {
-template <class E, std::size_t N>
-E enum_from_string(const std::string& s, const E (&values)[N], const char* param) {
-  std::string options;
-  for (E v : values) {
-    if (s == to_string(v)) return v;
-    options += (options.empty() ? "" : ", ") + std::string(to_string(v));
-  }
-  core::throw_invalid_argument("genlab::nn::ModelConfig::from_json", param, s, "one of " + options);
-}
-}  // namespace detail
+inline const char* to_string(Norm v) { return detail::enum_name(v); }
+inline const char* to_string(Positions v) { return detail::enum_name(v); }
+inline const char* to_string(AttentionScale v) { return detail::enum_name(v); }
+inline const char* to_string(Activation v) { return detail::enum_name(v); }
+
+struct ModelConfig;
+// Defined by nlohmann's macro below the struct; declared here for the members that use them.
+inline void to_json(core::Json& j, const ModelConfig& c);
+inline void from_json(const core::Json& j, ModelConfig& c);
 
 /// The transformer's shape. Defaults are Nanda et al.'s grokking model for p = 113.
 struct ModelConfig {
@@ -104,63 +100,32 @@ struct ModelConfig {
     core::require(init_std >= 0, where, "init_std", init_std, ">= 0 (0 = Nanda's scheme)");
   }
 
-  core::Json to_json() const {
-    core::Json j;
-    j["vocab_size"] = vocab_size;
-    j["max_seq_len"] = max_seq_len;
-    j["n_layers"] = n_layers;
-    j["d_model"] = d_model;
-    j["n_heads"] = n_heads;
-    j["d_mlp"] = d_mlp;
-    j["activation"] = to_string(activation);
-    j["norm"] = to_string(norm);
-    j["positions"] = to_string(positions);
-    j["attention_scale"] = to_string(attention_scale);
-    j["scale_length"] = scale_length;
-    j["attn_bias"] = attn_bias;
-    j["mlp_bias"] = mlp_bias;
-    j["unembed_bias"] = unembed_bias;
-    j["tied_embeddings"] = tied_embeddings;
-    j["ln_eps"] = ln_eps;
-    j["rope_base"] = rope_base;
-    j["init_std"] = init_std;
-    return j;
-  }
+  /// The config as JSON: every field under its own name, enums as their names.
+  core::Json to_json() const { return core::Json(*this); }
 
-  /// Inverse of to_json; absent keys keep their defaults; the result is validated.
-  static ModelConfig from_json(const core::Json& j) {
-    ModelConfig c;
-    auto get = [&](const char* k, auto& field) {
-      if (j.contains(k)) field = j.at(k).get<std::decay_t<decltype(field)>>();
-    };
-    get("vocab_size", c.vocab_size);
-    get("max_seq_len", c.max_seq_len);
-    get("n_layers", c.n_layers);
-    get("d_model", c.d_model);
-    get("n_heads", c.n_heads);
-    get("d_mlp", c.d_mlp);
-    get("scale_length", c.scale_length);
-    get("attn_bias", c.attn_bias);
-    get("mlp_bias", c.mlp_bias);
-    get("unembed_bias", c.unembed_bias);
-    get("tied_embeddings", c.tied_embeddings);
-    get("ln_eps", c.ln_eps);
-    get("rope_base", c.rope_base);
-    get("init_std", c.init_std);
-    static const Activation acts[] = {Activation::relu, Activation::gelu};
-    static const Norm norms[] = {Norm::none, Norm::pre, Norm::post};
-    static const Positions poss[] = {Positions::none, Positions::learned, Positions::sinusoidal, Positions::rope};
-    static const AttentionScale scales[] = {AttentionScale::inv_sqrt_d, AttentionScale::log_n,
-                                            AttentionScale::tempered};
-    if (j.contains("activation")) c.activation = detail::enum_from_string(j.at("activation").get<std::string>(), acts, "activation");
-    if (j.contains("norm")) c.norm = detail::enum_from_string(j.at("norm").get<std::string>(), norms, "norm");
-    if (j.contains("positions")) c.positions = detail::enum_from_string(j.at("positions").get<std::string>(), poss, "positions");
-    if (j.contains("attention_scale"))
-      c.attention_scale = detail::enum_from_string(j.at("attention_scale").get<std::string>(), scales, "attention_scale");
+  /// Inverse of to_json; absent keys keep their defaults; the result is validated. Throws
+  /// std::invalid_argument naming the key for an unknown key, a value of the wrong type or an
+  /// unknown enum name (nlohmann's macro alone would throw without the key or map an unknown
+  /// name to the first enumerator). With `require_all`, an absent key is an error too
+  /// (checkpoints, which always write every key).
+  static ModelConfig from_json(const core::Json& j, bool require_all = false) {
+    detail::check_config_json(j, ModelConfig{}.to_json(),
+                              {{"activation", &detail::enum_names<Activation>()},
+                               {"norm", &detail::enum_names<Norm>()},
+                               {"positions", &detail::enum_names<Positions>()},
+                               {"attention_scale", &detail::enum_names<AttentionScale>()}},
+                              "genlab::nn::ModelConfig::from_json", require_all);
+    ModelConfig c = j.get<ModelConfig>();
     c.validate();
     return c;
   }
 };
+
+// nlohmann's macro: the JSON keys are the field names (as the checkpoints on disk have them).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModelConfig, vocab_size, max_seq_len, n_layers, d_model, n_heads,
+                                                d_mlp, activation, norm, positions, attention_scale, scale_length,
+                                                attn_bias, mlp_bias, unembed_bias, tied_embeddings, ln_eps, rope_base,
+                                                init_std)
 
 /// Nanda et al. 2023's grokking model for (a + b) mod p: tokens a, b, '=' (id p), vocab p + 1,
 /// 1 layer, d 128, 4 heads, MLP 512 ReLU, no LN, learned positions, untied, MLP biases only.

@@ -4,12 +4,16 @@
 // named sets (logged as CSV and JSON Lines), atomic checkpoints, and exact resume: minibatch
 // order is a function of (data_seed, epoch) and everything else lives in the checkpoint, so a
 // run killed and resumed produces the same losses bit for bit as one never interrupted.
+// Resuming refuses a checkpoint written with other settings (model, precision, optimizer,
+// batching, the caller's identity) and never silently starts over when the checkpoint folder
+// holds something it cannot read.
 
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -36,6 +40,11 @@ struct TrainConfig {
   std::filesystem::path log_jsonl;      // empty = no JSONL log
   std::int64_t rows_per_shard = 512;    // see Workspace
   bool progress = false;                // progress line on stderr
+  /// The caller's description of what is trained (task, data fingerprint, ...): stored in the
+  /// checkpoint and compared on resume, so that a checkpoint of another run is refused with the
+  /// differing keys named. Any JSON; null = none. Checkpoints written before this field existed
+  /// are not compared.
+  core::Json identity;
 
   void validate() const {
     const char* where = "genlab::nn::TrainConfig::validate";
@@ -87,12 +96,7 @@ class Trainer {
     const auto start = std::chrono::steady_clock::now();
     TrainResult res;
     std::int64_t step = 0;
-    if (!cfg_.checkpoint_dir.empty() && cfg_.resume && !find_checkpoint(cfg_.checkpoint_dir).empty()) {
-      const core::Json state = load_checkpoint(cfg_.checkpoint_dir, model_, &opt_);
-      step = state.at("step").get<std::int64_t>();
-      res.train_loss_nats = state.at("train_loss_nats").get<std::vector<double>>();
-      for (const auto& row : state.at("log")) res.log.push_back(row);
-    }
+    if (!cfg_.checkpoint_dir.empty() && cfg_.resume) step = resume(res);
     const std::size_t N = data.size();
     const std::size_t B = cfg_.batch_size == 0 ? N : std::min<std::size_t>(N, static_cast<std::size_t>(cfg_.batch_size));
     const std::int64_t per_epoch = static_cast<std::int64_t>((N + B - 1) / B);
@@ -141,6 +145,86 @@ class Trainer {
   }
 
  private:
+  /// The training settings a checkpoint must share to continue this run bit for bit. Not steps:
+  /// the first updates of a longer run are the same (the cosine curve is fixed by
+  /// AdamWConfig::total_steps, compared with the optimizer), nor eval_every (logging only). But
+  /// rows_per_shard: it sets how the batch gradient is summed.
+  core::Json train_settings() const {
+    return {{"batch_size", cfg_.batch_size}, {"data_seed", cfg_.data_seed}, {"rows_per_shard", ws_.rows_per_shard}};
+  }
+
+  /// Loads the checkpoint in cfg_.checkpoint_dir, if there is one, into the model, optimizer
+  /// and `res`; returns the update to continue from (0 without a checkpoint).
+  std::int64_t resume(TrainResult& res) {
+    namespace fs = std::filesystem;
+    const char* where_fn = "genlab::nn::Trainer::train";
+    const fs::path& dir = cfg_.checkpoint_dir;
+    const fs::path where = find_checkpoint(dir);
+    // <dir> is only ever made by renaming a complete folder, so one without config.json is
+    // damaged (or not ours): starting over would silently throw the run away.
+    if (where != dir && fs::exists(dir) && !(fs::is_directory(dir) && fs::is_empty(dir)))
+      throw core::FileFormatError((dir / "config.json").string(),
+                                  "missing, yet " + dir.string() +
+                                      " is not empty: not a complete checkpoint; delete it to start the run over");
+    if (where.empty()) {
+      // Folders without config.json are saves killed while writing (or removing) them.
+      for (const char* suffix : {".tmp", ".old"}) {
+        const fs::path p = detail::with_suffix(dir, suffix);
+        if (fs::exists(p))
+          std::cerr << where_fn << ": ignoring " << p.string()
+                    << ": an incomplete checkpoint (no config.json: a save was killed while writing it); "
+                       "starting from update 0\n";
+      }
+      return 0;
+    }
+    const fs::path file = where / "config.json";
+    const core::Json meta = detail::read_checkpoint_config(file);
+    if (!meta.contains("optimizer"))
+      detail::bad_key(file, "optimizer", "is missing: the checkpoint was saved without an optimizer, not by a Trainer");
+    const core::Json state = meta.value("state", core::Json::object());
+    const auto bad_state = [&](const char* key, const char* expected) {
+      detail::bad_key(file, std::string("state.") + key,
+                      (state.is_object() && state.contains(key) ? "= " + state.at(key).dump() : std::string("is missing")) +
+                          "; expected " + expected + " (the Trainer's record)");
+    };
+    if (!state.is_object() || !state.contains("step") || !state.at("step").is_number_unsigned())
+      bad_state("step", "an integer >= 0");
+    const auto step = state.at("step").get<std::int64_t>();
+    const core::Json& losses = state.contains("train_loss_nats") ? state.at("train_loss_nats") : core::Json();
+    bool losses_ok = losses.is_array() && losses.size() == static_cast<std::size_t>(step);
+    for (std::size_t i = 0; losses_ok && i < losses.size(); ++i) losses_ok = losses[i].is_number();
+    if (!losses_ok) bad_state("train_loss_nats", ("a list of step = " + std::to_string(step) + " numbers").c_str());
+    if (!state.contains("log") || !state.at("log").is_array()) bad_state("log", "a list of rows");
+
+    // Everything that shapes the trajectory must match. "train" and "identity" are absent from
+    // checkpoints written before they were recorded: those parts cannot be compared.
+    core::Json saved = {{"model", meta.at("model")}, {"scalar", meta.at("scalar")}, {"optimizer", meta.at("optimizer")}};
+    core::Json now = {{"model", model_.config().to_json()},
+                      {"scalar", std::is_same_v<T, float> ? "float32" : "float64"},
+                      {"optimizer", opt_.config().to_json()}};
+    if (state.contains("train")) {
+      saved["train"] = state.at("train");
+      now["train"] = train_settings();
+    }
+    if (state.contains("identity")) {
+      saved["identity"] = state.at("identity");
+      now["identity"] = cfg_.identity;
+    }
+    const auto diff = detail::json_diff(saved, now);
+    if (!diff.empty())
+      throw std::invalid_argument(std::string(where_fn) + ": refusing to resume from " + file.string() +
+                                  ", written with other settings: " +
+                                  detail::describe_json_diff(diff, "in the checkpoint", "now") +
+                                  ". Use the same settings, or delete " + dir.string() +
+                                  " (or set resume = false) to start over");
+    core::require(step <= cfg_.steps, where_fn, "steps", cfg_.steps,
+                  ">= " + std::to_string(step) + ", the update the checkpoint " + file.string() + " is at");
+    load_checkpoint(dir, model_, &opt_);
+    res.train_loss_nats = losses.get<std::vector<double>>();
+    for (const auto& row : state.at("log")) res.log.push_back(row);
+    return step;
+  }
+
   struct Eval {
     std::string name;
     const std::vector<core::Sequence>* data;
@@ -195,6 +279,8 @@ class Trainer {
     state["step"] = step;
     state["train_loss_nats"] = res.train_loss_nats;
     state["log"] = res.log;
+    state["train"] = train_settings();
+    state["identity"] = cfg_.identity;
     save_checkpoint(cfg_.checkpoint_dir, model_, &opt_, state);
   }
 
