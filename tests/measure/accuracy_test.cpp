@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "genlab/core/io/json.hpp"
 #include "genlab/measure/accuracy.hpp"
 
 using namespace genlab::measure;
@@ -123,4 +124,34 @@ TEST_CASE("Proportion by group and bad input", "[accuracy][errors]") {
   const auto t = accuracy_by_group({score_sequence(empty, {})});
   CHECK(t.groups[0].token_accuracy.estimate == 0.0);
   CHECK(t.groups[0].exact_match.estimate == 1.0);
+}
+
+TEST_CASE("Accuracy and bootstrap summaries refuse inconsistent or non-finite input", "[accuracy][bootstrap][errors]") {
+  // Before: 5 correct of 2 graded tokens gave a token accuracy of 2.5 without a word.
+  std::vector<SequenceScore> scores(2);
+  scores[0].tokens_correct = scores[0].tokens_graded = 2;
+  scores[0].exact = true;
+  scores[1].tokens_correct = 5;
+  scores[1].tokens_graded = 2;
+  CHECK_THROWS_AS(accuracy_by_group(scores), std::invalid_argument);
+  CHECK_THROWS_WITH(accuracy_by_group(scores),
+                    Catch::Contains("'scores[1].tokens_correct'") && Catch::Contains("tokens_graded = 2"));
+  scores[1].tokens_correct = 1;
+  scores[1].exact = true;
+  CHECK_THROWS_WITH(accuracy_by_group(scores), Catch::Contains("'scores[1].exact'"));
+  // Before: a NaN replicate went into std::sort and came out as a NaN or misplaced quantile.
+  const BootstrapConfig cfg;
+  CHECK_THROWS_AS(percentile_interval(0.5, {0.1, NAN, 0.3}, cfg), std::invalid_argument);
+  CHECK_THROWS_WITH(percentile_interval(0.5, {0.1, NAN, 0.3}, cfg), Catch::Contains("'values[1]'"));
+  CHECK_THROWS_WITH(percentile_interval(NAN, {0.1, 0.3}, cfg), Catch::Contains("'estimate'"));
+  // The config serialises through nlohmann's macro; the interval keeps its flat keys.
+  BootstrapConfig b;
+  b.replicates = 50;
+  b.seed = 7;
+  const genlab::core::Json jb = b;
+  CHECK(jb == genlab::core::Json{{"replicates", 50}, {"confidence", 0.95}, {"seed", 7}});
+  CHECK(jb.get<BootstrapConfig>().replicates == 50);
+  const genlab::core::Json ji = percentile_interval(0.5, {0.4, 0.5, 0.6}, b);
+  CHECK(ji["seed"] == 7);
+  CHECK(ji["estimate"] == 0.5);
 }

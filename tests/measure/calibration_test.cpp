@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "genlab/core/io/json.hpp"
 #include "genlab/measure/calibration.hpp"
 
 using namespace genlab::measure;
@@ -81,4 +82,17 @@ TEST_CASE("Reliability plot: data and script always, image when gnuplot is there
   for (const auto& e : std::filesystem::directory_iterator(dir))
     CHECK(e.path().string().find(".tmp") == std::string::npos);  // no temporaries left behind
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Calibration JSON: bins and config through nlohmann's macros, keys as before", "[calibration][json]") {
+  const auto r = calibration(kP, kY);
+  const genlab::core::Json j = r.to_json();
+  CHECK(j["bins"] == 10);
+  CHECK(j["n"] == 10);
+  REQUIRE(j["reliability"].size() == 10);
+  CHECK(j["reliability"][9] == genlab::core::Json{{"lower", r.bins[9].lower}, {"upper", r.bins[9].upper}, {"count", 1},
+                                                  {"mean_confidence", r.bins[9].mean_confidence},
+                                                  {"accuracy", r.bins[9].accuracy}});
+  CHECK(genlab::core::Json{{"bins", 4}}.get<CalibrationConfig>().bins == 4);
+  CHECK(genlab::core::Json::object().get<CalibrationConfig>().bins == 10);
 }

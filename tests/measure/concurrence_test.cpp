@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "genlab/core/random.hpp"
@@ -104,4 +105,31 @@ TEST_CASE("Concurrence rejects bad input", "[concurrence][errors]") {
   CHECK_THROWS_AS(kendall_tau_b({1, NAN}, {1, 2}), std::invalid_argument);
   SplitScores a{{"m", {0.5}}}, b{{"n", {0.5}}};
   CHECK_THROWS_WITH(seed_paired_concurrence(a, b), Catch::Contains("scores for every model"));
+}
+
+TEST_CASE("Seed-paired concurrence keeps the caller's model order", "[concurrence]") {
+  // Insertion order zeta, alpha, mid differs from name order alpha, mid, zeta.
+  SplitScores d1{{"zeta", {0.9}}, {"alpha", {0.1, 0.2}}};
+  d1["mid"].push_back(0.5);
+  SplitScores d2;
+  d2["mid"] = {0.4};
+  d2["zeta"] = {0.8};
+  d2["alpha"] = {0.3};
+  std::vector<std::string> order;
+  for (const auto& [model, acc] : d1) order.push_back(model);
+  CHECK(order == std::vector<std::string>{"zeta", "alpha", "mid"});
+  const auto c = seed_paired_concurrence(d1, d2);
+  CHECK(c.first == std::vector<double>{0.9, 0.1, 0.2, 0.5});   // d1's order, then seeds
+  CHECK(c.second == std::vector<double>{0.8, 0.3, 0.3, 0.4});  // paired by name, not position
+  CHECK(c.to_json()["method"] == "kendall_tau_b");
+  CHECK(seed_paired_concurrence(d1, d2, Correlation::pearson).to_json()["method"] == "pearson");
+  // Map-like access: a reference survives later insertions; at() names a missing model.
+  auto& z = d1["zeta"];
+  for (int k = 0; k < 100; ++k) d1["m" + std::to_string(k)] = {0.0};
+  z.push_back(1.0);
+  CHECK(d1.at("zeta") == std::vector<double>{0.9, 1.0});
+  CHECK(d1.count("nobody") == 0);
+  CHECK(d1.find("nobody") == d1.end());
+  CHECK_THROWS_AS(d1.at("nobody"), std::out_of_range);
+  CHECK_THROWS_WITH(seed_paired_concurrence(SplitScores{}, SplitScores{}), Catch::Contains("d1.size()"));
 }

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "genlab/core/io/json.hpp"
 #include "genlab/measure/gap.hpp"
 
 using namespace genlab::measure;
@@ -134,4 +135,18 @@ TEST_CASE("Valley rejects bad input", "[gap][errors]") {
   CHECK_THROWS_WITH(generalization_valley(t), Catch::Contains("id_n") && Catch::Contains("empty"));
   t[0].id_n = 5, t[0].id_correct = 6;
   CHECK_THROWS_WITH(generalization_valley(t), Catch::Contains("id_correct"));
+}
+
+TEST_CASE("Valley JSON through nlohmann's macros keeps its keys", "[gap][json]") {
+  const auto v = generalization_valley(std::vector<TaskAccuracy>{{"a", 1, 0.9, 0.8}, {"b", 2, 0.9, 0.4}});
+  const genlab::core::Json j = v.to_json();
+  CHECK(j["critical_level"] == 2);
+  CHECK(j["peak_gap"] == Approx(0.5));
+  REQUIRE(j["points"].size() == 2);
+  CHECK(j["points"][0] == genlab::core::Json{{"level", 1}, {"tasks", 1}, {"mean_id_accuracy", 0.9},
+                                             {"mean_ood_accuracy", 0.8}, {"mean_gap", v.points[0].mean_gap}});
+  const auto back = j.get<GeneralizationValley>();
+  CHECK(back.critical_level == 2);
+  REQUIRE(back.points.size() == 2);
+  CHECK(back.points[1].mean_ood_accuracy == 0.4);
 }

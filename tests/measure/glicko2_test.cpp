@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
+#include "genlab/core/io/json.hpp"
 #include "genlab/measure/glicko2.hpp"
 
 using namespace genlab::measure;
@@ -108,4 +110,21 @@ TEST_CASE("Glicko-2 rejects bad input", "[glicko2][errors]") {
   CHECK(std::isfinite(u.rating.rating));
   CHECK(std::isfinite(u.rating.deviation));
   CHECK(std::isfinite(u.rating.volatility));
+}
+
+TEST_CASE("Glicko-2 helpers refuse non-finite input; ratings and config through nlohmann's macros", "[glicko2][json]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(glicko2_g(nan), std::invalid_argument);
+  CHECK_THROWS_WITH(glicko2_g(-1.0), Catch::Contains("glicko2_g") && Catch::Contains("'phi'"));
+  CHECK_THROWS_WITH(glicko2_expected_score(nan, 0.0, 1.0), Catch::Contains("'mu'") && Catch::Contains("nan"));
+  CHECK_THROWS_WITH(glicko2_expected_score(0.0, 0.0, nan), Catch::Contains("'phi'"));
+  const genlab::core::Json j = rating(1464.0, 151.5, 0.05999);
+  CHECK(j == genlab::core::Json{{"rating", 1464.0}, {"deviation", 151.5}, {"volatility", 0.05999}});
+  const auto back = j.get<Glicko2Rating>();
+  CHECK(back.rating == 1464.0);
+  CHECK(back.deviation == 151.5);
+  CHECK(back.volatility == 0.05999);
+  const auto cfg = genlab::core::Json{{"tau", 0.3}}.get<Glicko2Config>();
+  CHECK(cfg.tau == 0.3);
+  CHECK(cfg.epsilon == 1e-6);  // default kept
 }

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
+#include "genlab/core/io/json.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/measure/irt.hpp"
 
@@ -262,4 +264,60 @@ TEST_CASE("Simulated responses depend only on the seed", "[irt]") {
   auto g = genlab::core::philox_stream(99, 2);
   for (std::size_t j = 0; j < th.size(); ++j)
     CHECK(a.at(2, j) == (genlab::core::uniform_double53(g) < irt_probability(th[j], 1.0) ? 1 : 0));
+}
+
+TEST_CASE("IRT refuses non-finite parameters, naming the parameter, its index and its value", "[irt][errors]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  // Before: a NaN ability compared false against every uniform draw and gave all-zero responses.
+  CHECK_THROWS_AS(simulate_irt_responses({0.0, 1.0}, {}, {0.0, 0.5, nan}, 1), std::invalid_argument);
+  CHECK_THROWS_WITH(simulate_irt_responses({0.0, 1.0}, {}, {0.0, 0.5, nan}, 1),
+                    Catch::Contains("simulate_irt_responses") && Catch::Contains("'ability[2]'") &&
+                        Catch::Contains("nan") && Catch::Contains("finite"));
+  CHECK_THROWS_WITH(simulate_irt_responses({0.0, inf}, {}, {0.0}, 1),
+                    Catch::Contains("'difficulty[1]'") && Catch::Contains("inf"));
+  CHECK_THROWS_WITH(simulate_irt_responses({0.0, 1.0}, {1.0, nan}, {0.0}, 1),
+                    Catch::Contains("'discrimination[1]'") && Catch::Contains("nan"));
+  CHECK_THROWS_AS(irt_probability(nan, 0.0), std::invalid_argument);
+  CHECK_THROWS_WITH(irt_probability(0.0, 0.0, -inf), Catch::Contains("'discrimination'") && Catch::Contains("-inf"));
+  const ResponseMatrix y = simulate_irt_responses({-1.0, 1.0}, {}, {0.0, 1.0, 2.0}, 3);
+  CHECK_THROWS_WITH(irt_log_likelihood_nats(y, {0.0, nan}, {}, {0.0, 0.0, 0.0}), Catch::Contains("'difficulty[1]'"));
+  CHECK_THROWS_WITH(irt_log_likelihood_nats(y, {0.0}, {}, {0.0, 0.0, 0.0}), Catch::Contains("difficulty.size()"));
+}
+
+TEST_CASE("IRT joint likelihood matches the JML fit's own", "[irt]") {
+  const Truth t = simulate(15, 80, false, 11);
+  IrtConfig cfg;
+  cfg.method = IrtMethod::joint_ml;
+  const IrtFit fit = fit_irt(t.y, cfg);
+  CHECK(irt_log_likelihood_nats(t.y, fit.difficulty, fit.discrimination, fit.ability) == fit.log_likelihood_nats);
+  CHECK(irt_log_likelihood_nats(t.y, fit.difficulty, {}, fit.ability) == fit.log_likelihood_nats);  // 1PL: a = 1
+}
+
+TEST_CASE("IRT JSON: enums and config through nlohmann's macros, keys as before", "[irt][json]") {
+  const Truth t = simulate(10, 60, false, 4);
+  IrtConfig cfg;
+  cfg.model = IrtModel::two_pl;
+  cfg.discrimination_prior_sd = 0.5;
+  cfg.max_iterations = 50;
+  const IrtFit fit = fit_irt(t.y, cfg);
+  const genlab::core::Json j = fit.to_json();
+  CHECK(j["model"] == "2PL");
+  CHECK(j["method"] == "marginal_ml");
+  CHECK(j["discrimination_prior_sd"] == 0.5);
+  CHECK(j["difficulty"].size() == 10);
+  CHECK(genlab::core::Json(fit) == j);
+  const genlab::core::Json c = cfg;
+  CHECK(c["model"] == "2PL");
+  CHECK(c["max_iterations"] == 50);
+  const auto back = c.get<IrtConfig>();
+  CHECK(back.model == IrtModel::two_pl);
+  CHECK(back.method == IrtMethod::marginal_ml);
+  CHECK(back.max_iterations == 50);
+  CHECK(back.discrimination_prior_sd == 0.5);
+  // Missing keys keep their defaults.
+  const auto partial = genlab::core::Json{{"method", "joint_ml"}}.get<IrtConfig>();
+  CHECK(partial.method == IrtMethod::joint_ml);
+  CHECK(partial.model == IrtModel::one_pl);
+  CHECK(partial.quadrature_points == 61);
 }

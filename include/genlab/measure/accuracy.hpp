@@ -117,13 +117,25 @@ struct AccuracyTable {
 /// sequences; bootstrap seed stream = config.bootstrap.seed + group index, so groups get
 /// independent streams) for every group label present. A group whose sequences have no graded
 /// token at all gets token accuracy 0 with a [0, 0] interval (documented, never NaN).
-/// O(replicates · n).
+/// Throws std::invalid_argument on an empty list or an inconsistent score (tokens_correct >
+/// tokens_graded, or exact with a wrong token), naming its index. O(replicates · n).
 inline AccuracyTable accuracy_by_group(const std::vector<SequenceScore>& scores, const AccuracyConfig& config = {}) {
   config.validate();
   core::require(!scores.empty(), "genlab::measure::accuracy_by_group", "scores.size()", scores.size(),
                 ">= 1 (no sequences to group)");
   std::map<std::int64_t, std::vector<const SequenceScore*>> by_group;
-  for (const auto& s : scores) by_group[s.group].push_back(&s);
+  for (std::size_t k = 0; k < scores.size(); ++k) {
+    const auto& s = scores[k];
+    // More correct than graded tokens would give a token accuracy above 1.
+    core::require(s.tokens_correct <= s.tokens_graded, "genlab::measure::accuracy_by_group",
+                  "scores[" + std::to_string(k) + "].tokens_correct", s.tokens_correct,
+                  "<= tokens_graded = " + std::to_string(s.tokens_graded));
+    core::require(!s.exact || s.tokens_correct == s.tokens_graded, "genlab::measure::accuracy_by_group",
+                  "scores[" + std::to_string(k) + "].exact", s.exact,
+                  "false when tokens_correct (" + std::to_string(s.tokens_correct) + ") < tokens_graded (" +
+                      std::to_string(s.tokens_graded) + ")");
+    by_group[s.group].push_back(&s);
+  }
   AccuracyTable table;
   table.config = config;
   std::uint64_t stream = 0;

@@ -93,6 +93,8 @@ struct BootstrapConfig {
   }
 };
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BootstrapConfig, replicates, confidence, seed)
+
 /// A statistic, its percentile-bootstrap interval and bootstrap standard error.
 struct BootstrapInterval {
   BootstrapConfig config;
@@ -102,6 +104,8 @@ struct BootstrapInterval {
   double standard_error = 0.0;  // standard deviation of the replicates
 };
 
+/// Hand-written: the config's fields sit at the top level next to the interval (keys that
+/// predate the nlohmann macros, which would nest them).
 inline void to_json(core::Json& j, const BootstrapInterval& b) {
   j = core::Json{{"estimate", b.estimate}, {"lower", b.lower}, {"upper", b.upper},
                  {"standard_error", b.standard_error}, {"replicates", b.config.replicates},
@@ -147,10 +151,17 @@ std::vector<double> bootstrap_replicates(std::size_t n, Statistic&& statistic, c
   return values;
 }
 
-/// Summarises replicate values as a percentile interval around `estimate`.
+/// Summarises replicate values as a percentile interval around `estimate`. Throws
+/// std::invalid_argument on an empty list, an invalid config, or a non-finite estimate or value
+/// (naming its index). O(R log R).
 inline BootstrapInterval percentile_interval(double estimate, std::vector<double> values, const BootstrapConfig& config) {
   constexpr const char* where = "genlab::measure::percentile_interval";
   core::require(!values.empty(), where, "values.size()", values.size(), ">= 1");
+  config.validate();
+  core::require(std::isfinite(estimate), where, "estimate", estimate, "a finite number");
+  // A NaN would break std::sort's ordering and turn the quantiles into garbage.
+  for (std::size_t r = 0; r < values.size(); ++r)
+    core::require(std::isfinite(values[r]), where, "values[" + std::to_string(r) + "]", values[r], "a finite number");
   std::sort(values.begin(), values.end());
   BootstrapInterval b;
   b.config = config;

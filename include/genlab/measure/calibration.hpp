@@ -1,8 +1,7 @@
 #ifndef GENLAB_MEASURE_CALIBRATION_HPP
 #define GENLAB_MEASURE_CALIBRATION_HPP
 // Calibration of predicted probabilities (Kadavath et al. 2022, "Language Models (Mostly) Know
-// What They Know"; spec: compositional_measurement.md §6.3): expected calibration error, RMS
-// calibration error, Brier score and reliability-diagram data over equal-width bins, plus a
+// What They Know", §3): expected calibration error, RMS calibration error, Brier score and reliability-diagram data over equal-width bins, plus a
 // reliability plot through gnuplot when it is installed.
 
 #include <algorithm>
@@ -30,6 +29,8 @@ struct CalibrationConfig {
   }
 };
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CalibrationConfig, bins)
+
 /// One reliability bin [lower, upper). An empty bin has count 0 and mean_confidence = accuracy
 /// = 0 (documented placeholders, never NaN); it contributes nothing to ECE or RMS.
 struct ReliabilityBin {
@@ -39,6 +40,8 @@ struct ReliabilityBin {
   double mean_confidence = 0.0;  // mean predicted probability in the bin
   double accuracy = 0.0;         // fraction of outcomes = 1 in the bin
 };
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReliabilityBin, lower, upper, count, mean_confidence, accuracy)
 
 /// ECE, RMS calibration error, Brier score and the bins they were computed from.
 struct CalibrationReport {
@@ -54,13 +57,11 @@ struct CalibrationReport {
     for (const auto& b : bins) t.row(b.lower, b.upper, b.count, b.mean_confidence, b.accuracy);
     return t;
   }
+  /// Hand-written because its keys differ from the members ("bins" is the bin count, the bins
+  /// themselves are "reliability"); each bin uses ReliabilityBin's macro.
   core::Json to_json() const {
-    core::Json bs = core::Json::array();
-    for (const auto& b : bins)
-      bs.push_back({{"lower", b.lower}, {"upper", b.upper}, {"count", b.count},
-                    {"mean_confidence", b.mean_confidence}, {"accuracy", b.accuracy}});
     return core::Json{{"bins", config.bins}, {"n", n}, {"ece", ece}, {"rms_calibration_error", rms_calibration_error},
-                      {"brier", brier}, {"reliability", bs}};
+                      {"brier", brier}, {"reliability", bins}};
   }
 };
 

@@ -1,16 +1,19 @@
 #ifndef GENLAB_MEASURE_CONCURRENCE_HPP
 #define GENLAB_MEASURE_CONCURRENCE_HPP
 // Concurrence of benchmarks (Sun, Williams, Hupkes, "The Validity of Evaluation Results",
-// CoNLL 2023; spec: compositional_measurement.md §3.2): do two splits rank a set of models the
-// same way? Kendall's τ-b (ties corrected, as scipy.stats.kendalltau) over seed-paired
-// accuracies, or Pearson's r.
+// CoNLL 2023, §3.2): do two splits rank a set of models the same way? Kendall's τ-b (ties
+// corrected, as scipy.stats.kendalltau) over seed-paired accuracies, or Pearson's r.
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <deque>
+#include <initializer_list>
+#include <stdexcept>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "genlab/core/error.hpp"
@@ -131,8 +134,63 @@ inline double pearson_correlation(const std::vector<double>& x, const std::vecto
 
 enum class Correlation { kendall_tau_b, pearson };
 
-/// Accuracy of each model on one split, one value per seed (seeds in a fixed order).
-using SplitScores = std::map<std::string, std::vector<double>>;
+NLOHMANN_JSON_SERIALIZE_ENUM(Correlation, {{Correlation::kendall_tau_b, "kendall_tau_b"}, {Correlation::pearson, "pearson"}})
+
+/// Accuracy of each model on one split, one value per seed (seeds in a fixed order), keyed by
+/// model name and kept in the caller's insertion order (a std::map would reorder the models by
+/// name, and with them every list derived from the scores). Used like a map: `s["T5"] = {..}`,
+/// `s["T5"].push_back(..)`, `s.at("T5")`, `s.find("T5")`, `for (auto& [model, acc] : s)`.
+/// References to the values stay valid as models are added (the entries live in a deque).
+class SplitScores {
+ public:
+  using key_type = std::string;
+  using mapped_type = std::vector<double>;
+  using value_type = std::pair<const std::string, std::vector<double>>;
+  using iterator = std::deque<value_type>::iterator;
+  using const_iterator = std::deque<value_type>::const_iterator;
+
+  SplitScores() = default;
+  SplitScores(std::initializer_list<value_type> entries) {
+    for (const auto& e : entries) (*this)[e.first] = e.second;  // a repeated name keeps its first place, last value
+  }
+
+  /// The model's scores, inserted (empty, at the end) if absent. O(1) expected.
+  std::vector<double>& operator[](const std::string& model) {
+    const auto it = index_.find(model);
+    if (it != index_.end()) return entries_[it->second].second;
+    index_.emplace(model, entries_.size());
+    entries_.emplace_back(model, std::vector<double>{});
+    return entries_.back().second;
+  }
+  /// The model's scores; std::out_of_range naming the model if absent.
+  const std::vector<double>& at(const std::string& model) const {
+    const auto it = index_.find(model);
+    if (it == index_.end()) throw std::out_of_range("genlab::measure::SplitScores::at: no model \"" + model + "\"");
+    return entries_[it->second].second;
+  }
+  std::vector<double>& at(const std::string& model) {
+    return const_cast<std::vector<double>&>(static_cast<const SplitScores&>(*this).at(model));
+  }
+  iterator find(const std::string& model) {
+    const auto it = index_.find(model);
+    return it == index_.end() ? entries_.end() : entries_.begin() + static_cast<std::ptrdiff_t>(it->second);
+  }
+  const_iterator find(const std::string& model) const {
+    const auto it = index_.find(model);
+    return it == index_.end() ? entries_.end() : entries_.begin() + static_cast<std::ptrdiff_t>(it->second);
+  }
+  std::size_t count(const std::string& model) const { return index_.count(model); }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+
+ private:
+  std::deque<value_type> entries_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 /// The concurrence of two splits and the aligned lists it was computed from.
 struct Concurrence {
@@ -141,19 +199,21 @@ struct Concurrence {
   std::vector<double> first;   // acc(m, d1, s) for every model m and seed pair (s, s′)
   std::vector<double> second;  // acc(m, d2, s′)
 
-  core::Json to_json() const {
-    return core::Json{{"method", method == Correlation::pearson ? "pearson" : "kendall_tau_b"},
-                      {"value", value}, {"pairs", first.size()}};
-  }
+  /// {"method", "value", "pairs"}: the lists themselves are left out (they can be long).
+  core::Json to_json() const { return core::Json{{"method", method}, {"value", value}, {"pairs", first.size()}}; }
 };
 
 /// Seed-paired concurrence (compute_concurrence in the validity paper's code): for each model
 /// m and every pair of seeds (s, s′), append acc(m, d1, s) to list 1 and acc(m, d2, s′) to list
 /// 2 (6 models × 3 × 3 seeds = 54 pairs), then correlate the lists. Both splits must score the
-/// same models; models may have different seed counts. O(P log P) for P pairs.
+/// same models; models may have different seed counts. The lists follow d1's model order
+/// (the caller's), then seed order. Throws std::invalid_argument when a model lacks scores
+/// (named) or has no seeds, and as kendall_tau_b / pearson_correlation on the lists (fewer than
+/// 2 pairs, a non-finite accuracy, a constant list). O(P log P) for P pairs.
 inline Concurrence seed_paired_concurrence(const SplitScores& d1, const SplitScores& d2,
                                            Correlation method = Correlation::kendall_tau_b) {
   constexpr const char* where = "genlab::measure::seed_paired_concurrence";
+  core::require(!d1.empty(), where, "d1.size()", d1.size(), ">= 1 model");
   core::require(d1.size() == d2.size(), where, "d2.size()", d2.size(),
                 "the number of models in d1 = " + std::to_string(d1.size()));
   Concurrence c;

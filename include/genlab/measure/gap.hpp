@@ -1,7 +1,7 @@
 #ifndef GENLAB_MEASURE_GAP_HPP
 #define GENLAB_MEASURE_GAP_HPP
-// Scylla's measurements (Qi et al., "Quantifying Generalization Complexity for LLMs", ICLR 2025;
-// spec: compositional_measurement.md §6.1): the ID/OOD generalization gap, the generalization
+// Scylla's measurements (Qi et al., "Quantifying Generalization Complexity for LLMs", ICLR 2025,
+// §3): the ID/OOD generalization gap, the generalization
 // valley (mean gap per complexity level) and the critical complexity (the level where the gap
 // peaks), with a bootstrap distribution of where the peak lies.
 
@@ -115,6 +115,8 @@ struct ValleyPoint {
   double mean_gap = 0.0;  // mean over tasks of max(ID − OOD, 0)
 };
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ValleyPoint, level, tasks, mean_id_accuracy, mean_ood_accuracy, mean_gap)
+
 /// The generalization valley: ValleyPoints in ascending level, and the critical complexity.
 struct GeneralizationValley {
   std::vector<ValleyPoint> points;
@@ -126,14 +128,12 @@ struct GeneralizationValley {
     for (const auto& p : points) t.row(p.level, p.tasks, p.mean_id_accuracy, p.mean_ood_accuracy, p.mean_gap);
     return t;
   }
-  core::Json to_json() const {
-    core::Json pts = core::Json::array();
-    for (const auto& p : points)
-      pts.push_back({{"level", p.level}, {"tasks", p.tasks}, {"mean_id_accuracy", p.mean_id_accuracy},
-                     {"mean_ood_accuracy", p.mean_ood_accuracy}, {"mean_gap", p.mean_gap}});
-    return core::Json{{"critical_level", critical_level}, {"peak_gap", peak_gap}, {"points", pts}};
-  }
+  core::Json to_json() const;  // {"critical_level", "peak_gap", "points"}: the macro below
 };
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(GeneralizationValley, critical_level, peak_gap, points)
+
+inline core::Json GeneralizationValley::to_json() const { return *this; }
 
 /// Task accuracies (id, ood in [0, 1]) with their level.
 struct TaskAccuracy {

@@ -1,7 +1,7 @@
 #ifndef GENLAB_MEASURE_GLICKO2_HPP
 #define GENLAB_MEASURE_GLICKO2_HPP
-// Glicko-2 ratings (Glickman, "Example of the Glicko-2 system", 2013; spec:
-// compositional_measurement.md §6.2). Used for players and, as in Easy2Hard-Bench's Codeforces
+// Glicko-2 ratings (Glickman, "Example of the Glicko-2 system", 2013). Used for players and, as
+// in Easy2Hard-Bench's (Ding et al., NeurIPS 2024 Datasets and Benchmarks, §3) Codeforces
 // and Lichess sets, for problems treated as players: an attempt is a game the problem "wins"
 // when the solver fails.
 
@@ -34,9 +34,7 @@ struct Glicko2Rating {
   }
 };
 
-inline void to_json(core::Json& j, const Glicko2Rating& r) {
-  j = core::Json{{"rating", r.rating}, {"deviation", r.deviation}, {"volatility", r.volatility}};
-}
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Glicko2Rating, rating, deviation, volatility)
 
 /// System constants: τ constrains the volatility's change (Glickman suggests 0.3..1.2; the
 /// worked example uses 0.5), ε is the convergence tolerance of the volatility iteration.
@@ -53,6 +51,8 @@ struct Glicko2Config {
   }
 };
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Glicko2Config, tau, epsilon, max_iterations)
+
 /// One game of the rating period: the opponent's pre-period rating and the player's score
 /// (1 win, 0.5 draw, 0 loss; any value in [0, 1] is accepted).
 struct Glicko2Game {
@@ -68,14 +68,20 @@ struct Glicko2Update {
   int iterations = 0;     // Illinois iterations of the volatility step
 };
 
-/// g(φ) = 1/√(1 + 3φ²/π²).
+/// g(φ) = 1/√(1 + 3φ²/π²) (Glickman, step 3). Throws std::invalid_argument unless φ is finite
+/// and >= 0.
 inline double glicko2_g(double phi) {
+  core::require(phi >= 0.0 && std::isfinite(phi), "genlab::measure::glicko2_g", "phi", phi, "a finite value >= 0");
   constexpr double pi = 3.14159265358979323846;
   return 1.0 / std::sqrt(1.0 + 3.0 * phi * phi / (pi * pi));
 }
 
 /// E(μ, μ_j, φ_j) = 1/(1 + exp(−g(φ_j)(μ − μ_j))): the expected score against opponent j.
+/// Throws std::invalid_argument for a non-finite μ or μ_j, and as glicko2_g for φ_j.
 inline double glicko2_expected_score(double mu, double mu_j, double phi_j) {
+  constexpr const char* where = "genlab::measure::glicko2_expected_score";
+  core::require(std::isfinite(mu), where, "mu", mu, "a finite number");
+  core::require(std::isfinite(mu_j), where, "mu_j", mu_j, "a finite number");
   return 1.0 / (1.0 + std::exp(-glicko2_g(phi_j) * (mu - mu_j)));
 }
 
