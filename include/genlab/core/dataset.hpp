@@ -9,8 +9,13 @@
 //   plain text, one sequence per line: "<prompt>\t<answer>" (or the whole text if not a suffix)
 //   a folder: vocab.json, config.json and <split>.jsonl per split.
 
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -95,12 +100,59 @@ inline Json to_json(const Sequence& s, const Vocabulary& vocab) {
   return j;
 }
 
+namespace detail {
+
+// JSON text in an error message, unquoted (describe() quotes strings).
+struct JsonText {
+  std::string text;
+  friend std::ostream& operator<<(std::ostream& os, const JsonText& j) { return os << j.text; }
+};
+
+/// The integer `v` if it is a JSON integer in [lo, hi]; throws std::invalid_argument naming
+/// `param` otherwise. nlohmann's get<int>() would truncate 2.7 to 2 and wrap 2^32 + 1 to 1.
+inline std::int64_t json_integer_in(const Json& v, std::string_view param, std::int64_t lo, std::int64_t hi,
+                                    std::string_view expected) {
+  bool ok = false;
+  std::int64_t x = 0;
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    ok = u <= static_cast<std::uint64_t>(hi);
+    x = ok ? static_cast<std::int64_t>(u) : 0;
+  } else if (v.is_number_integer()) {
+    x = v.get<std::int64_t>();
+    ok = true;
+  }
+  require(ok && x >= lo && x <= hi, "genlab::core::sequence_from_json", param, JsonText{v.dump()}, expected);
+  return x;
+}
+
+}  // namespace detail
+
 /// A sequence from the JSON object written by to_json (only tokens, loss_mask, group are read).
+/// Refuses, with std::invalid_argument naming the field and index, anything it would otherwise
+/// have to coerce: a token that is not an integer id in 0..2^31-1 (Token's range), a loss-mask
+/// value other than 0 or 1, a group that is not a 64-bit integer, or a missing field.
 inline Sequence sequence_from_json(const Json& j) {
+  const char* where = "genlab::core::sequence_from_json";
+  require(j.is_object(), where, "record", detail::JsonText{j.dump()}, "a JSON object with \"tokens\" and \"loss_mask\"");
+  for (const char* key : {"tokens", "loss_mask"})
+    require(j.contains(key) && j[key].is_array(), where, key, detail::JsonText{j.contains(key) ? j[key].dump() : "missing"},
+            "an array");
   Sequence s;
-  s.tokens = j.at("tokens").get<std::vector<Token>>();
-  s.loss_mask = j.at("loss_mask").get<std::vector<std::uint8_t>>();
-  s.group = j.value("group", std::int64_t{-1});
+  const Json& tokens = j["tokens"];
+  const Json& mask = j["loss_mask"];
+  s.tokens.reserve(tokens.size());
+  s.loss_mask.reserve(mask.size());
+  const std::string token_range = "an integer token id in 0.." + std::to_string(std::numeric_limits<Token>::max());
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    s.tokens.push_back(static_cast<Token>(detail::json_integer_in(tokens[i], "tokens[" + std::to_string(i) + "]", 0,
+                                                                  std::numeric_limits<Token>::max(), token_range)));
+  for (std::size_t i = 0; i < mask.size(); ++i)
+    s.loss_mask.push_back(static_cast<std::uint8_t>(
+        detail::json_integer_in(mask[i], "loss_mask[" + std::to_string(i) + "]", 0, 1, "0 or 1 (1 = graded)")));
+  if (j.contains("group"))
+    s.group = detail::json_integer_in(j["group"], "group", std::numeric_limits<std::int64_t>::min(),
+                                      std::numeric_limits<std::int64_t>::max(), "a 64-bit integer");
   s.validate();
   return s;
 }
@@ -113,18 +165,17 @@ inline void write_sequences_jsonl(const std::filesystem::path& path, const std::
   f.commit();
 }
 
-/// Reads sequences written by write_sequences_jsonl.
+/// Reads sequences written by write_sequences_jsonl; a bad record throws FileFormatError naming
+/// the file and line.
 inline std::vector<Sequence> read_sequences_jsonl(const std::filesystem::path& path) {
   std::vector<Sequence> seqs;
-  std::size_t line = 0;
-  for (const auto& j : read_jsonl(path)) {
-    ++line;
+  for_each_jsonl(path, [&](const Json& j, std::size_t line) {
     try {
       seqs.push_back(sequence_from_json(j));
-    } catch (const std::exception& e) {
-      throw FileFormatError(path.string(), "record " + std::to_string(line) + ": " + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw FileFormatError(path.string(), "line " + std::to_string(line) + ": " + e.what());
     }
-  }
+  });
   return seqs;
 }
 
@@ -147,12 +198,52 @@ inline void write_dataset(const std::filesystem::path& dir, const Dataset& ds) {
   for (const auto& [name, seqs] : ds.splits()) write_sequences_jsonl(dir / (name + ".jsonl"), seqs, ds.vocab());
 }
 
-/// Reads a folder written by write_dataset.
+/// Reads a folder written by write_dataset. Throws IoError for a missing file and
+/// FileFormatError naming the file for contents that do not fit: config.json without "splits"
+/// (a list of split names), vocab.json that is not a list of distinct strings, a bad record
+/// (file and line), a token outside the vocabulary (file).
 inline Dataset read_dataset(const std::filesystem::path& dir) {
-  const Json meta = read_json(dir / "config.json");
-  Dataset ds(Vocabulary(read_json(dir / "vocab.json").get<std::vector<std::string>>()), meta.value("config", Json::object()));
-  for (const auto& name : meta.at("splits").get<std::vector<std::string>>())
-    ds.set_split(name, read_sequences_jsonl(dir / (name + ".jsonl")));
+  const std::filesystem::path meta_path = dir / "config.json", vocab_path = dir / "vocab.json";
+  const Json meta = read_json(meta_path);
+  if (!meta.is_object()) throw FileFormatError(meta_path.string(), "expected a JSON object with keys \"config\" and \"splits\"");
+  if (!meta.contains("splits")) throw FileFormatError(meta_path.string(), "missing key \"splits\" (the list of split names)");
+  const Json& split_list = meta["splits"];
+  if (!split_list.is_array()) throw FileFormatError(meta_path.string(), "key \"splits\" is not a list of split names");
+  std::vector<std::string> names;
+  for (const auto& n : split_list) {
+    // A name becomes a file name: refuse "../x" before reading anything outside the folder.
+    if (!n.is_string() || n.get<std::string>().empty() ||
+        n.get<std::string>().find_first_of("/\\ \t\n") != std::string::npos)
+      throw FileFormatError(meta_path.string(), "key \"splits\" holds " + n.dump() +
+                                                    "; expected non-empty names without slashes or whitespace");
+    names.push_back(n.get<std::string>());
+  }
+  // "config" is optional: folders without it read with an empty config.
+  Json config = meta.value("config", Json::object());
+  const Json vocab_json = read_json(vocab_path);
+  if (!vocab_json.is_array()) throw FileFormatError(vocab_path.string(), "expected a JSON list of token strings");
+  std::vector<std::string> tokens;
+  for (const auto& t : vocab_json) {
+    if (!t.is_string())
+      throw FileFormatError(vocab_path.string(), "token " + std::to_string(tokens.size()) + " is " + t.dump() + "; expected a string");
+    tokens.push_back(t.get<std::string>());
+  }
+  Vocabulary vocab;
+  try {
+    vocab = Vocabulary(tokens);
+  } catch (const std::invalid_argument& e) {
+    throw FileFormatError(vocab_path.string(), e.what());
+  }
+  Dataset ds(std::move(vocab), std::move(config));
+  for (const auto& name : names) {
+    const std::filesystem::path split_path = dir / (name + ".jsonl");
+    auto seqs = read_sequences_jsonl(split_path);
+    try {
+      ds.set_split(name, std::move(seqs));
+    } catch (const std::invalid_argument& e) {
+      throw FileFormatError(split_path.string(), e.what());
+    }
+  }
   return ds;
 }
 

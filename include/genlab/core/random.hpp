@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/philox.hpp"
 
@@ -26,7 +27,7 @@ inline constexpr float kTwoPow32InvF = 2.3283064365386963e-10f;  // 2^-32, exact
 inline constexpr double kTwoPow32Inv = 2.3283064365386963e-10;   // 2^-32
 inline constexpr double kTwoPow53Inv = 1.1102230246251565e-16;   // 2^-53
 inline constexpr float kTwoPiF = 6.2831855f;                      // cuRAND's CURAND_2PI
-inline constexpr double kPi = 3.1415926535897932;
+inline constexpr double kPi = core::pi;  // kept for callers of detail::kPi (sample/normals.hpp)
 
 /// cuRAND's _curand_uniform: a float in (0, 1].
 inline float word_to_uniform_float(std::uint32_t u) { return u * kTwoPow32InvF + kTwoPow32InvF / 2.0f; }

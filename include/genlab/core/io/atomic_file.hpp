@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <ios>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -87,11 +89,22 @@ inline void write_file_atomic(const std::filesystem::path& path, std::string_vie
   f.commit();
 }
 
-/// Reads a whole file into memory; throws IoError naming the file if it cannot be read.
+/// Reads a whole file into memory; throws IoError naming the file if it cannot be read (missing,
+/// a directory, unreadable).
 inline std::string read_file(const std::filesystem::path& path) {
+  // A directory opens as an ifstream on Linux and then fails inside the read with a bare
+  // std::ios_base::failure that names no file: refuse it up front.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw IoError("cannot read " + path.string() + ": it is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open " + path.string() + " for reading");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure& e) {
+    throw IoError("read failed for " + path.string() + ": " + e.what());
+  }
   if (in.bad()) throw IoError("read failed for " + path.string());
   return bytes;
 }

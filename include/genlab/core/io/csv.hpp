@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "genlab/core/error.hpp"
@@ -124,8 +125,13 @@ inline void write_csv(const std::filesystem::path& path, const CsvTable& table) 
   write_file_atomic(path, to_csv(table));
 }
 
-/// Parses CSV text (first row = header). `name` labels errors (usually the file name).
-inline CsvTable parse_csv(const std::string& text, const std::string& name = "<csv>") {
+/// Parses CSV text (first row = header). `name` labels errors (usually the file name). Lines may
+/// end in LF, CRLF or CR; a leading UTF-8 byte-order mark (Excel's "CSV UTF-8") is skipped, so it
+/// does not become part of the first column's name.
+inline CsvTable parse_csv(const std::string& text_in, const std::string& name = "<csv>") {
+  constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+  const std::string_view text = std::string_view(text_in).substr(
+      std::string_view(text_in).compare(0, kUtf8Bom.size(), kUtf8Bom) == 0 ? kUtf8Bom.size() : 0);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,10 +40,11 @@ inline void write_jsonl(const std::filesystem::path& path, const std::vector<Jso
   f.commit();
 }
 
-/// Reads JSON Lines (blank lines skipped); errors name the file and line.
-inline std::vector<Json> read_jsonl(const std::filesystem::path& path) {
+/// Calls f(value, line_number) for each non-blank line of the JSON Lines file `path` (lines
+/// count from 1); a syntax error becomes FileFormatError naming the file and line.
+template <class F>
+void for_each_jsonl(const std::filesystem::path& path, F&& f) {
   const std::string text = read_file(path);
-  std::vector<Json> rows;
   std::size_t line_no = 0, start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
@@ -49,14 +52,22 @@ inline std::vector<Json> read_jsonl(const std::filesystem::path& path) {
     ++line_no;
     const std::string_view line(text.data() + start, end - start);
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      Json value;
       try {
-        rows.push_back(Json::parse(line));
+        value = Json::parse(line);
       } catch (const Json::parse_error& e) {
         throw FileFormatError(path.string(), "invalid JSON on line " + std::to_string(line_no) + ": " + e.what());
       }
+      f(std::move(value), line_no);
     }
     start = end + 1;
   }
+}
+
+/// Reads JSON Lines (blank lines skipped); errors name the file and line.
+inline std::vector<Json> read_jsonl(const std::filesystem::path& path) {
+  std::vector<Json> rows;
+  for_each_jsonl(path, [&](Json value, std::size_t) { rows.push_back(std::move(value)); });
   return rows;
 }
 
