@@ -100,10 +100,10 @@ int main(int argc, char** argv) {
 
     std::vector<ge::TextSeries> curves = {{'.', "train", {}, {}}, {'#', "test", {}, {}}};
     for (const auto& row : r.log) {
-      const double step = row.at("step").get<double>();
+      const double step = static_cast<double>(row.step);
       if (step <= 0) continue;
-      curves[0].x.push_back(step), curves[0].y.push_back(row.at("train_exact_match").get<double>());
-      curves[1].x.push_back(step), curves[1].y.push_back(row.at("test_exact_match").get<double>());
+      curves[0].x.push_back(step), curves[0].y.push_back(row.train_exact_match);
+      curves[1].x.push_back(step), curves[1].y.push_back(row.test_exact_match);
     }
     std::printf("\n%s\n", ge::text_plot(curves).c_str());
     auto step_text = [](std::int64_t s) { return s < 0 ? std::string("not reached") : "update " + std::to_string(s); };

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::invalid_argument& e) {
     return cli::config_error(app, e,
-                             {{"steps", "--steps"}, {"batch_size", "--batch-size"}, {"max_eval_length", "--max-length"},
+                             {{"steps", "--steps"}, {"total_steps", "--steps"}, {"batch_size", "--batch-size"}, {"max_eval_length", "--max-length"},
                               {"eval_size_per_length", "--eval-size"}, {"num_values", "--values"},
                               {"train_size", "--train-size"}, {"repeats", "--no-repeats"},
                               {"conditions[i].name", "--conditions"}, {"hints.tasks", "--conditions"},

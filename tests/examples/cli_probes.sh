@@ -191,7 +191,7 @@ good quickstart "--out --seed --quiet" --help
 good bias_fashion_mnist "--queries --delta-samples --evt-pairs --gp-train --gp-test --hypotheses --seed --data" --help
 good nn_sort_demo "out_dir" --help
 good sample_mpi_gp "hypotheses" --help
-good grokking "out/config.json out/metrics.csv" --steps 1 --eval-every 1 --quiet --out out
+good grokking "out/config.json out/metrics.csv" --steps 1 --eval-every 1 --p 7 --quiet --out out
 good sorting "out/config.json out/summary.json" --steps 1 --max-length 20 --eval-size 1 --seeds 0 \
   --conditions standard --train-size 10 --quiet --out out
 
