@@ -43,10 +43,17 @@ TEST_CASE("grokking protocol writes its results folder", "[experiments][grokking
   CHECK(fs::is_directory(dir / "checkpoint"));
   REQUIRE(r.log.size() == 4);  // steps 0, 20, 40, 60
   const auto& last = r.log.back();
+  CHECK(last.step == 60);
+  CHECK(last.weight_norm.has_value());
+  CHECK(last.gini_embedding.has_value());
+  CHECK(last.key_frequencies.empty() != last.restricted_loss.has_value());  // restricted loss needs key frequencies
+  CHECK_FALSE(r.log.front().grad_norm.has_value());  // update 0 has no gradient: empty, not NaN
+  CHECK(last.train_exact_match > 0.5);  // learns the training table
+  const auto rows = core::read_jsonl(dir / "metrics.jsonl");
   for (const char* k : {"train_exact_match", "test_exact_match", "train_loss", "test_loss", "weight_norm",
                         "restricted_loss", "excluded_loss", "gini_embedding", "key_frequencies"})
-    CHECK(last.contains(k));
-  CHECK(last["train_exact_match"].get<double>() > 0.5);  // learns the training table
+    CHECK(rows.back().contains(k));
+  CHECK(rows.back()["test_loss"].get<double>() == last.test_loss);
   const auto summary = core::read_json(dir / "summary.json");
   CHECK(summary["config"]["seed"] == 0);
   CHECK(summary["config"]["data"]["p"] == 7);
@@ -77,15 +84,19 @@ TEST_CASE("a killed grokking run resumes exactly", "[experiments][grokking]") {
   fs::remove_all(a);
   fs::remove_all(b);
   const auto whole = experiments::run_grokking(toy(), a, quiet());
-  auto first_part = toy();
-  first_part.steps = 40;  // the "killed" run stopped after its checkpoint at 40
-  experiments::run_grokking(first_part, b, quiet());
+  auto session = quiet();
+  session.stop_at = 40;  // the "killed" session stopped after its checkpoint at 40
+  const auto part = experiments::run_grokking(toy(), b, session);
+  CHECK(part.steps == 40);
   const auto resumed = experiments::run_grokking(toy(), b, quiet());
+  // The time of the whole run counts both sessions.
+  CHECK(resumed.seconds >= core::read_json(b / "time.json")["seconds"].get<double>() - 1e-9);
+  CHECK(resumed.seconds >= part.seconds);
   REQUIRE(resumed.log.size() == whole.log.size());
   for (std::size_t i = 0; i < whole.log.size(); ++i) {
     INFO("row " << i);
-    CHECK(resumed.log[i]["train_loss"] == whole.log[i]["train_loss"]);
-    CHECK(resumed.log[i]["test_loss"] == whole.log[i]["test_loss"]);
+    CHECK(resumed.log[i].train_loss == whole.log[i].train_loss);
+    CHECK(resumed.log[i].test_loss == whole.log[i].test_loss);
   }
   CHECK(core::read_file(a / "metrics.jsonl") == core::read_file(b / "metrics.jsonl"));
   CHECK(core::read_file(a / "metrics.csv") == core::read_file(b / "metrics.csv"));

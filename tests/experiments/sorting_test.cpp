@@ -159,3 +159,8 @@ TEST_CASE("sorting config is validated", "[experiments][sorting]") {
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
                     Catch::Contains("'max_eval_length' = 2"));
 }
+
+// The sorting protocol stands on the run layer alone, not on another experiment.
+#ifdef GENLAB_EXPERIMENTS_GROKKING_HPP
+#error "experiments/sorting.hpp must not include experiments/grokking.hpp"
+#endif

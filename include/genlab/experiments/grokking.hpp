@@ -20,13 +20,16 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "genlab/core/io/csv.hpp"
 #include "genlab/core/io/gnuplot.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/experiments/progress_measures.hpp"
+#include "genlab/experiments/run.hpp"
 #include "genlab/nn/config.hpp"
 #include "genlab/nn/probes.hpp"
 #include "genlab/nn/trainer.hpp"
@@ -62,18 +65,10 @@ struct GrokkingConfig {
     return progress_measures && data.op == splits::ModularOp::add && data.format == splits::ModularFormat::nanda &&
            data.p % 2 == 1;
   }
+  /// Every parameter of the experiment (the optimizer in full: schedule, total_steps, min_lr_ratio).
   core::Json to_json() const {
-    core::Json o;
-    o["lr"] = optimizer.lr;
-    o["beta1"] = optimizer.beta1;
-    o["beta2"] = optimizer.beta2;
-    o["eps"] = optimizer.eps;
-    o["weight_decay"] = optimizer.weight_decay;
-    o["warmup_steps"] = optimizer.warmup_steps;
-    o["schedule"] = nn::to_string(optimizer.schedule);
-    o["grad_clip"] = optimizer.grad_clip;
     return core::Json{{"name", name},          {"data", data.to_json()},         {"model", model.to_json()},
-                      {"optimizer", o},        {"steps", steps},                 {"batch_size", batch_size},
+                      {"optimizer", optimizer.to_json()}, {"steps", steps},      {"batch_size", batch_size},
                       {"eval_every", eval_every}, {"checkpoint_every", checkpoint_every},
                       {"progress_measures", progress_measures}, {"threshold", threshold}, {"seed", seed}};
   }
@@ -121,6 +116,47 @@ struct GrokkingConfig {
   }
 };
 
+/// One evaluation of a grokking run: a row of metrics.csv / metrics.jsonl, typed. Values that a
+/// row does not have are empty, never a made-up number: the update-0 row has no learning rate or
+/// gradient norm, runs without Nanda's measures have none of them, and the restricted and excluded
+/// losses exist only once key frequencies do.
+struct GrokkingEval {
+  std::int64_t step = 0;
+  std::optional<double> lr, grad_norm;                  // of the update that led here
+  double train_loss = 0, train_token_acc = 0, train_exact_match = 0;  // teacher-forced, nats
+  double test_loss = 0, test_token_acc = 0, test_exact_match = 0;
+  std::optional<double> weight_norm;                    // L2 norm of all parameters
+  std::vector<std::int64_t> key_frequencies;            // Nanda et al. 2023, §5.1
+  std::optional<double> restricted_loss, excluded_loss, gini_embedding;
+
+  /// The typed view of a training-log row as the trainer writes it (null or absent = empty).
+  /// Throws core::FileFormatError naming `source` if a required metric is missing or not a number.
+  static GrokkingEval from_log_row(const core::Json& row, const std::string& source = "training log") {
+    const auto required = [&](const char* k) {
+      if (!row.contains(k) || !row.at(k).is_number())
+        throw core::FileFormatError(source, std::string("row without a number for '") + k + "': " + row.dump());
+      return row.at(k).get<double>();
+    };
+    const auto optional = [&](const char* k) -> std::optional<double> {
+      if (!row.contains(k) || !row.at(k).is_number()) return std::nullopt;
+      return row.at(k).get<double>();
+    };
+    GrokkingEval e;
+    e.step = static_cast<std::int64_t>(required("step"));
+    e.lr = optional("lr"), e.grad_norm = optional("grad_norm");
+    e.train_loss = required("train_loss"), e.train_token_acc = required("train_token_acc");
+    e.train_exact_match = required("train_exact_match");
+    e.test_loss = required("test_loss"), e.test_token_acc = required("test_token_acc");
+    e.test_exact_match = required("test_exact_match");
+    e.weight_norm = optional("weight_norm");
+    if (row.contains("key_frequencies") && row.at("key_frequencies").is_array())
+      e.key_frequencies = row.at("key_frequencies").get<std::vector<std::int64_t>>();
+    e.restricted_loss = optional("restricted_loss"), e.excluded_loss = optional("excluded_loss");
+    e.gini_embedding = optional("gini_embedding");
+    return e;
+  }
+};
+
 /// What a run found. fit_step / grok_step are −1 when the threshold was not reached.
 struct GrokkingResult {
   core::Json config;
@@ -130,15 +166,17 @@ struct GrokkingResult {
   double final_train_accuracy = 0, final_test_accuracy = 0;
   double final_train_loss = 0, final_test_loss = 0;
   std::vector<std::int64_t> key_frequencies;   // at the last evaluation (measures only)
-  std::vector<core::Json> log;
-  double seconds = 0;
+  std::vector<GrokkingEval> log;               // every evaluation, in order
+  double seconds = 0;                          // wall time of the whole run, across resumes
 
   core::Json to_json() const {
     return core::Json{{"config", config},
                       {"steps", steps},
                       {"fit_step", fit_step},
                       {"grok_step", grok_step},
-                      {"grok_over_fit", fit_step > 0 && grok_step > 0 ? static_cast<double>(grok_step) / static_cast<double>(fit_step) : 0.0},
+                      {"grok_over_fit", fit_step > 0 && grok_step > 0
+                                            ? core::Json(static_cast<double>(grok_step) / static_cast<double>(fit_step))
+                                            : core::Json()},
                       {"final_train_accuracy", final_train_accuracy},
                       {"final_test_accuracy", final_test_accuracy},
                       {"final_train_loss_nats", final_train_loss},
@@ -148,12 +186,6 @@ struct GrokkingResult {
   }
 };
 
-struct RunOptions {
-  bool progress = true;   // progress bar / lines on stderr
-  bool resume = true;     // continue from <out>/checkpoint when present
-  bool restart = false;   // delete what a previous run left in <out> and start over
-  bool plots = true;      // render PNG/SVG through gnuplot when available
-};
 
 namespace detail {
 
@@ -185,63 +217,58 @@ void add_progress_measures(const nn::Transformer<T>& model, std::int64_t P, cons
 }
 
 // Fit and grok steps, final metrics and key frequencies of a training log, into res (and res.log).
-inline void summarize_log(const std::vector<core::Json>& log, double threshold, GrokkingResult& res) {
-  res.log = log;
-  for (const auto& row : log) {
-    const auto step = row.at("step").get<std::int64_t>();
-    if (res.fit_step < 0 && row.at("train_exact_match").get<double>() >= threshold) res.fit_step = step;
-    if (res.grok_step < 0 && row.at("test_exact_match").get<double>() >= threshold) res.grok_step = step;
+inline void summarize_log(const std::vector<core::Json>& rows, const std::string& source, double threshold,
+                          GrokkingResult& res) {
+  res.log.clear();
+  for (const auto& row : rows) res.log.push_back(GrokkingEval::from_log_row(row, source));
+  for (const auto& e : res.log) {
+    if (res.fit_step < 0 && e.train_exact_match >= threshold) res.fit_step = e.step;
+    if (res.grok_step < 0 && e.test_exact_match >= threshold) res.grok_step = e.step;
   }
-  if (!log.empty()) {
-    const auto& last = log.back();
-    res.final_train_accuracy = last.at("train_exact_match").get<double>();
-    res.final_test_accuracy = last.at("test_exact_match").get<double>();
-    res.final_train_loss = last.value("train_loss", 0.0);
-    res.final_test_loss = last.value("test_loss", 0.0);
-    if (last.contains("key_frequencies") && last.at("key_frequencies").is_array())
-      res.key_frequencies = last.at("key_frequencies").get<std::vector<std::int64_t>>();
+  if (!res.log.empty()) {
+    const auto& last = res.log.back();
+    res.final_train_accuracy = last.train_exact_match;
+    res.final_test_accuracy = last.test_exact_match;
+    res.final_train_loss = last.train_loss;
+    res.final_test_loss = last.test_loss;
+    res.key_frequencies = last.key_frequencies;
   }
 }
 
-inline void plot_curves(const std::filesystem::path& dir, const std::vector<core::Json>& log, const std::string& title,
+inline void plot_curves(const std::filesystem::path& dir, const std::vector<GrokkingEval>& log, const std::string& title,
                         bool with_measures) {
-  auto column = [&](const char* key) {
-    std::vector<double> x, y;
-    for (const auto& r : log)
-      if (r.contains(key) && r.at(key).is_number() && r.at("step").get<std::int64_t>() > 0) {
-        x.push_back(r.at("step").get<double>());
-        y.push_back(r.at(key).get<double>());
-      }
-    return std::make_pair(x, y);
+  // One series from the rows after update 0 (a log axis), keeping only positive finite values when
+  // `positive` (a log axis cannot show zeros) and skipping rows without the metric.
+  auto series = [&](const char* name, auto metric, bool positive) {
+    core::PlotSeries s{name, {}, {}, "lines"};
+    for (const auto& e : log) {
+      const std::optional<double> y = metric(e);
+      if (e.step <= 0 || !y || (positive && !(*y > 0 && std::isfinite(*y)))) continue;
+      s.x.push_back(static_cast<double>(e.step));
+      s.y.push_back(*y);
+    }
+    return s;
   };
-  auto series = [&](const char* name, const char* key) {
-    auto [x, y] = column(key);
-    return core::PlotSeries{name, x, y, "lines"};
-  };
+  using Opt = std::optional<double>;
   core::LinePlot acc;
   acc.title = title + ": accuracy";
   acc.xlabel = "update";
   acc.ylabel = "accuracy";
   acc.logx = true;
   acc.ymin = 0, acc.ymax = 1.02;
-  acc.series = {series("train", "train_exact_match"), series("test", "test_exact_match")};
+  acc.series = {series("train", [](const GrokkingEval& e) { return Opt(e.train_exact_match); }, false),
+                series("test", [](const GrokkingEval& e) { return Opt(e.test_exact_match); }, false)};
   if (!acc.series[0].x.empty()) core::write_line_plot(dir / "accuracy", acc);
   core::LinePlot loss;
   loss.title = title + ": loss (nats)";
   loss.xlabel = "update";
   loss.ylabel = "cross-entropy (nats)";
   loss.logx = loss.logy = true;
-  loss.series = {series("train", "train_loss"), series("test", "test_loss")};
+  loss.series = {series("train", [](const GrokkingEval& e) { return Opt(e.train_loss); }, true),
+                 series("test", [](const GrokkingEval& e) { return Opt(e.test_loss); }, true)};
   if (with_measures) {
-    loss.series.push_back(series("restricted (test)", "restricted_loss"));
-    loss.series.push_back(series("excluded (train)", "excluded_loss"));
-  }
-  // A log axis cannot show zeros: keep positive points only.
-  for (auto& s : loss.series) {
-    std::vector<double> x, y;
-    for (std::size_t i = 0; i < s.x.size(); ++i)
-      if (s.y[i] > 0 && std::isfinite(s.y[i])) x.push_back(s.x[i]), y.push_back(s.y[i]);
-    s.x = x, s.y = y;
+    loss.series.push_back(series("restricted (test)", [](const GrokkingEval& e) { return e.restricted_loss; }, true));
+    loss.series.push_back(series("excluded (train)", [](const GrokkingEval& e) { return e.excluded_loss; }, true));
   }
   if (!loss.series[0].x.empty()) core::write_line_plot(dir / "loss", loss);
 }
@@ -256,25 +283,17 @@ GrokkingResult run_grokking_typed(const GrokkingConfig& config_in, const std::fi
   config.model.vocab_size = static_cast<std::int64_t>(ds.vocab().size());
   config.model.max_seq_len = static_cast<std::int64_t>(train.front().size()) - 1;
   config.model.validate();
-  std::filesystem::create_directories(out);
+  // The run's identity: the whole config, the scalar type and the data actually generated.
   core::Json cfg_json = config.to_json();
-  cfg_json["data_fingerprint"] = ds.config().value("fingerprint", core::Json());
-  core::write_json(out / "config.json", cfg_json);
+  cfg_json["data_fingerprint"] = ds.config().at("fingerprint_fnv1a64");
+  cfg_json["scalar"] = std::is_same_v<T, float> ? "float32" : "float64";
+  const RunFolder run = open_run(out, cfg_json, opt);
+  const RunClock clock(run);
 
   nn::Transformer<T> model(config.model, config.seed);
-  nn::AdamWConfig adam = config.optimizer;
-  nn::TrainConfig tc;
-  tc.steps = config.steps;
-  tc.batch_size = config.batch_size;
-  tc.data_seed = config.seed;
-  tc.eval_every = config.eval_every;
-  tc.checkpoint_every = config.checkpoint_every;
-  tc.checkpoint_dir = out / "checkpoint";
-  tc.resume = opt.resume;
-  tc.log_csv = out / "metrics.csv";
-  tc.log_jsonl = out / "metrics.jsonl";
-  tc.progress = opt.progress;
-  nn::Trainer<T> trainer(model, adam, tc);
+  const nn::TrainConfig tc =
+      run_train_config(run, config.steps, config.batch_size, config.seed, config.eval_every, config.checkpoint_every, opt);
+  nn::Trainer<T> trainer(model, config.optimizer, tc);
   trainer.add_eval("train", train);
   trainer.add_eval("test", test);
 
@@ -285,22 +304,23 @@ GrokkingResult run_grokking_typed(const GrokkingConfig& config_in, const std::fi
     for (const auto& s : train) train_rows.push_back(s.tokens[0] * P + s.tokens[1]);
     for (const auto& s : test) test_rows.push_back(s.tokens[0] * P + s.tokens[1]);
   }
-  trainer.on_eval([&](std::int64_t, core::Json& row, const nn::Transformer<T>& m) {
+  trainer.on_eval([&](std::int64_t step, core::Json& row, const nn::Transformer<T>& m) {
     double sq = 0;
     for (T v : m.parameters()) sq += static_cast<double>(v) * static_cast<double>(v);
     row["weight_norm"] = std::sqrt(sq);
     if (measures) add_progress_measures(m, P, train_rows, test_rows, row);
-    return true;
+    clock.record();
+    return opt.stop_at <= 0 || step < opt.stop_at;
   });
   const nn::TrainResult tr = trainer.train(train);
 
   GrokkingResult res;
   res.config = cfg_json;
   res.steps = tr.steps;
-  res.seconds = tr.seconds;
-  summarize_log(tr.log, config.threshold, res);
+  res.seconds = clock.record();  // the whole run, across resumes
+  summarize_log(tr.log, (out / "metrics.jsonl").string(), config.threshold, res);
   core::write_json(out / "summary.json", res.to_json());
-  if (opt.plots) plot_curves(out, tr.log, "grokking " + config.name, measures);
+  if (opt.plots) plot_curves(out, res.log, "grokking " + config.name, measures);
   return res;
 }
 
@@ -310,18 +330,19 @@ GrokkingResult run_grokking_typed(const GrokkingConfig& config_in, const std::fi
 /// going or was stopped: reads <dir>/metrics.jsonl (and the threshold and name from
 /// <dir>/config.json), writes <dir>/accuracy.{png,svg} and <dir>/loss.{png,svg} when `plots`,
 /// and returns the fit and grok steps, the last logged metrics and key frequencies (steps = the
-/// last logged update, seconds = 0). Throws core::IoError if the folder has no log.
+/// last logged update, seconds = the time recorded in time.json). Throws core::IoError if the folder has no log.
 inline GrokkingResult grokking_result_from_log(const std::filesystem::path& dir, bool plots = true) {
   const auto log_path = dir / "metrics.jsonl";
   if (!std::filesystem::exists(log_path))
     throw core::IoError("genlab::experiments::grokking_result_from_log: no training log " + log_path.string());
   GrokkingResult res;
   res.config = core::read_json(dir / "config.json");
-  detail::summarize_log(core::read_jsonl(log_path), res.config.value("threshold", 0.99), res);
-  if (!res.log.empty()) res.steps = res.log.back().at("step").get<std::int64_t>();
-  const bool measures = std::any_of(res.log.begin(), res.log.end(), [](const core::Json& r) {
-    return r.contains("restricted_loss") && r.at("restricted_loss").is_number();
-  });
+  detail::summarize_log(core::read_jsonl(log_path), log_path.string(), res.config.value("threshold", 0.99), res);
+  if (!res.log.empty()) res.steps = res.log.back().step;
+  const auto time_file = dir / "time.json";
+  if (std::filesystem::exists(time_file)) res.seconds = core::read_json(time_file).value("seconds", 0.0);
+  const bool measures = std::any_of(res.log.begin(), res.log.end(),
+                                    [](const GrokkingEval& e) { return e.restricted_loss.has_value(); });
   if (plots) detail::plot_curves(dir, res.log, "grokking " + res.config.value("name", std::string("run")), measures);
   return res;
 }

@@ -11,31 +11,42 @@
 //
 // Results folder:
 //   config.json                          the whole experiment's config
-//   <condition>/seed_<s>/                one run: config.json, metrics.csv/.jsonl (training log),
-//                                        checkpoint/, accuracy_by_length.csv (exact match and the
-//                                        kind of each wrong answer's first mistake, per length),
-//                                        run.json (when done)
-//   accuracy_by_length.csv               length, condition, mean, sd, min, max over seeds
+//   <condition>/seed_<s>/                one run: config.json (its identity), metrics.csv/.jsonl
+//                                        (training log), checkpoint/, accuracy_by_length.csv (exact
+//                                        match with its Wilson interval and the kind of each wrong
+//                                        answer's first mistake, per length), time.json, run.json (when done)
+//   accuracy_by_length.csv               length, condition, mean, sd, min, max over seeds, and the
+//                                        Wilson interval of all seeds' lists pooled
 //   accuracy_by_length.{png,svg,dat,gp}  the curves
 //   first_errors.csv                     length, condition, first-mistake counts summed over seeds
 //                                        (sorting_errors.hpp: missed/extra copy, skipped value)
 //   summary.json                         per condition: mean accuracy at <= 20, 21–24, 25–50, 51–100
-//                                        and the first-mistake counts at 25–50 and 51–100
-// Finished runs are skipped and a killed run resumes from its checkpoint. A finished run from
-// before first-mistake counting gets them from its checkpoint, which must reproduce its exact match.
+//                                        (null for a range with no evaluated length) with pooled
+//                                        Wilson intervals, and the first-mistake counts at 25–50, 51–100
+// Runs go through the run layer (run.hpp): a run folder is reused only if its identity (every
+// setting shared by the grid, the condition, the seed, the model, the data fingerprint) matches;
+// otherwise the grid refuses to start, naming the differing keys, until asked to restart. Conditions
+// and seeds may be added to a finished grid. Finished runs are reused and a killed run resumes from
+// its checkpoint. A finished run from before first-mistake counting gets them from its checkpoint,
+// which must reproduce its exact match.
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
 #include "genlab/core/io/csv.hpp"
 #include "genlab/core/io/gnuplot.hpp"
 #include "genlab/core/io/json.hpp"
-#include "genlab/experiments/grokking.hpp"
+#include "genlab/measure/bootstrap.hpp"
+#include "genlab/experiments/run.hpp"
 #include "genlab/experiments/sorting_errors.hpp"
 #include "genlab/nn/checkpoint.hpp"
 #include "genlab/nn/decode.hpp"
@@ -200,8 +211,14 @@ struct SortingRun {
   std::string condition;
   std::uint64_t seed = 0;
   std::map<std::size_t, double> exact_match;   // length -> accuracy
-  std::map<std::size_t, SortingErrorCounts> errors;  // length -> first-mistake kinds
-  double seconds = 0;
+  std::map<std::size_t, SortingErrorCounts> errors;  // length -> first-mistake kinds (and the counts behind exact_match)
+  double seconds = 0;                          // wall time of the run across resumes
+
+  /// Exact match at length n with its 95% Wilson interval (Wilson 1927) over the decoded lists.
+  measure::ProportionInterval exact_match_interval(std::size_t n, double confidence = 0.95) const {
+    const auto& e = errors.at(n);
+    return measure::wilson_interval(e.exact, e.lists, confidence);
+  }
   core::Json to_json() const {
     core::Json acc = core::Json::object(), err = core::Json::object();
     for (const auto& [n, a] : exact_match) acc[std::to_string(n)] = a;
@@ -215,23 +232,36 @@ struct SortingRun {
 struct SeedSpread {
   double mean = 0, sd = 0, min = 0, max = 0;
   std::size_t seeds = 0;
+  measure::ProportionInterval pooled;  // Wilson interval of every seed's lists together
 };
 
 struct SortingResult {
   core::Json config;
+  bool complete = true;  // false when RunOptions::stop_at ended the session before every run finished
   std::vector<SortingRun> runs;
   std::map<std::string, std::map<std::size_t, SeedSpread>> by_condition;  // condition -> length -> spread
   std::map<std::string, std::map<std::size_t, SortingErrorCounts>> errors;  // condition -> length -> sum over seeds
   double seconds = 0;
 
-  /// Mean over seeds and over lengths lo..hi of one condition.
-  double mean_accuracy(const std::string& condition, std::size_t lo, std::size_t hi) const {
+  /// Mean over seeds and over the evaluated lengths lo..hi of one condition; empty when no length
+  /// in lo..hi was evaluated (never a made-up 0).
+  std::optional<double> mean_accuracy(const std::string& condition, std::size_t lo, std::size_t hi) const {
     const auto& m = by_condition.at(condition);
     double s = 0;
     std::size_t n = 0;
     for (const auto& [len, sp] : m)
       if (len >= lo && len <= hi) s += sp.mean, ++n;
-    return n ? s / static_cast<double>(n) : 0.0;
+    if (n == 0) return std::nullopt;
+    return s / static_cast<double>(n);
+  }
+
+  /// Exact match of all lists of one condition at lengths lo..hi, all seeds pooled, with its Wilson
+  /// interval; empty when no length in lo..hi was evaluated.
+  std::optional<measure::ProportionInterval> pooled_accuracy(const std::string& condition, std::size_t lo, std::size_t hi,
+                                                              double confidence = 0.95) const {
+    const SortingErrorCounts c = first_errors(condition, lo, hi);
+    if (c.lists == 0) return std::nullopt;
+    return measure::wilson_interval(c.exact, c.lists, confidence);
   }
 
   /// First-mistake counts of one condition summed over seeds and over lengths lo..hi.
@@ -258,8 +288,8 @@ inline splits::LengthTaskConfig condition_task(const SortingConfig& cfg, const S
   return t;
 }
 
-// Evaluation lists: length n, list i drawn from Philox stream (eval seed, n, i) — the same lists
-// for every condition and seed (only the token ids of the vocabulary may differ).
+// Evaluation lists: length n, list i drawn by the generator from Philox stream (eval seed, n, i) —
+// the same lists for every condition and seed (only the token ids of the vocabulary may differ).
 inline std::vector<core::Sequence> eval_set(const splits::LengthTaskGenerator& gen, std::size_t n, std::size_t count) {
   std::vector<core::Sequence> out;
   out.reserve(count);
@@ -270,21 +300,66 @@ inline std::vector<core::Sequence> eval_set(const splits::LengthTaskGenerator& g
   return out;
 }
 
-// Greedy exact match and first-mistake kinds at every length 1..max_eval_length; writes the run's
-// accuracy_by_length.csv.
+// The settings every run of a grid shares: the config without its lists of conditions and seeds,
+// so that a finished grid can grow by conditions and seeds without invalidating its runs.
+inline core::Json shared_identity(const SortingConfig& cfg) {
+  core::Json j = cfg.to_json();
+  j.erase("conditions");
+  j.erase("seeds");
+  return j;
+}
+
+// The model of one run: the vocabulary of its data and the attention scaling of its condition.
+inline nn::ModelConfig run_model(const SortingConfig& cfg, const SortingCondition& cond, std::size_t vocab_size) {
+  nn::ModelConfig mc = cfg.model;
+  mc.vocab_size = static_cast<std::int64_t>(vocab_size);
+  mc.attention_scale = cond.attention;
+  // Context sizes seen in training: <bos> <task> x1..xn <sep> y1..yn <eos> for n <= train max.
+  mc.scale_length = static_cast<std::int64_t>(2 * cfg.task.train_max_length + 4);
+  mc.max_seq_len = static_cast<std::int64_t>(2 * cfg.max_eval_length + 4);
+  mc.validate();
+  return mc;
+}
+
+// One run's identity without the data fingerprint (known only once the data is generated).
+template <class T>
+core::Json run_identity(const SortingConfig& cfg, const SortingCondition& cond, std::uint64_t seed) {
+  const splits::LengthTaskGenerator gen(condition_task(cfg, cond, seed));
+  core::Json id = shared_identity(cfg);
+  id["condition"] = cond.to_json();
+  id["seed"] = seed;
+  id["run_model"] = run_model(cfg, cond, gen.vocab().size()).to_json();
+  id["scalar"] = std::is_same_v<T, float> ? "float32" : "float64";
+  return id;
+}
+
+// Greedy exact match (with its Wilson interval, from the counts) and first-mistake kinds at every
+// length 1..max_eval_length; writes the run's accuracy_by_length.csv.
 template <class T>
 void evaluate_sorting_run(const SortingConfig& cfg, const splits::LengthTaskGenerator& gen, const nn::Transformer<T>& model,
                           const std::filesystem::path& dir, SortingRun& run) {
-  core::CsvTable table({"length", "exact_match", "sequences", "missed_copy", "extra_copy", "skipped_value", "other"});
+  core::CsvTable table({"length", "exact_match", "sequences", "missed_copy", "extra_copy", "skipped_value", "other",
+                        "exact_match_lower", "exact_match_upper"});
   nn::Workspace<T> ws;
   for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
     const auto seqs = eval_set(gen, n, cfg.eval_size_per_length);
     const SortingErrorCounts e = sorting_errors(model, seqs, gen.numeral(0), cfg.task.num_values, ws);
     run.exact_match[n] = e.exact_match();
     run.errors[n] = e;
-    table.row(n, e.exact_match(), e.lists, e.missed_copy, e.extra_copy, e.skipped_value, e.other);
+    const measure::ProportionInterval ci = run.exact_match_interval(n);
+    table.row(n, e.exact_match(), e.lists, e.missed_copy, e.extra_copy, e.skipped_value, e.other, ci.lower, ci.upper);
   }
   core::write_csv(dir / "accuracy_by_length.csv", table);
+}
+
+// Reads a finished run's results from run.json.
+inline void read_finished_run(const core::Json& j, SortingRun& run) {
+  for (auto it = j.at("exact_match").begin(); it != j.at("exact_match").end(); ++it)
+    run.exact_match[std::stoul(it.key())] = it.value().get<double>();
+  run.seconds = j.value("seconds", 0.0);
+  if (j.contains("first_errors"))
+    for (auto it = j.at("first_errors").begin(); it != j.at("first_errors").end(); ++it)
+      run.errors[std::stoul(it.key())] = SortingErrorCounts::from_json(it.value());
 }
 
 template <class T>
@@ -293,23 +368,24 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
   SortingRun run;
   run.condition = cond.name;
   run.seed = seed;
-  const auto done_path = dir / "run.json";
   const splits::LengthTaskConfig task = condition_task(cfg, cond, seed);
-  if (opt.resume && std::filesystem::exists(done_path)) {  // finished before: reuse
+  const core::Dataset ds = splits::make_length_dataset(task);
+  const splits::LengthTaskGenerator gen(task);
+  const nn::ModelConfig mc = run_model(cfg, cond, ds.vocab().size());
+  core::Json identity = run_identity<T>(cfg, cond, seed);
+  identity["data_fingerprint"] = ds.config().at("fingerprint_fnv1a64");
+  const RunFolder folder = open_run(dir, identity, opt);
+  const auto done_path = dir / "run.json";
+
+  if (folder.resumed && std::filesystem::exists(done_path)) {  // finished before, same identity: reuse
     const core::Json j = core::read_json(done_path);
-    for (auto it = j.at("exact_match").begin(); it != j.at("exact_match").end(); ++it)
-      run.exact_match[std::stoul(it.key())] = it.value().get<double>();
-    run.seconds = j.value("seconds", 0.0);
-    if (j.contains("first_errors")) {
-      for (auto it = j.at("first_errors").begin(); it != j.at("first_errors").end(); ++it)
-        run.errors[std::stoul(it.key())] = SortingErrorCounts::from_json(it.value());
-      return run;
-    }
+    read_finished_run(j, run);
+    if (j.contains("first_errors")) return run;
     // Finished before first-mistake counting: re-decode with the final checkpoint, which must
     // reproduce the recorded exact match.
     const std::map<std::size_t, double> recorded = run.exact_match;
     const nn::Transformer<T> model = nn::load_model<T>(dir / "checkpoint");
-    evaluate_sorting_run(cfg, splits::LengthTaskGenerator(task), model, dir, run);
+    evaluate_sorting_run(cfg, gen, model, dir, run);
     for (const auto& [n, a] : recorded)
       if (run.exact_match.at(n) != a)
         throw core::IoError("genlab::experiments::run_sorting: the checkpoint in " + dir.string() +
@@ -318,35 +394,11 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
     core::write_json(done_path, run.to_json());
     return run;
   }
-  const core::Dataset ds = splits::make_length_dataset(task);
-  const splits::LengthTaskGenerator gen(task);
-  nn::ModelConfig mc = cfg.model;
-  mc.vocab_size = static_cast<std::int64_t>(ds.vocab().size());
-  mc.attention_scale = cond.attention;
-  // Context sizes seen in training: <bos> <task> x1..xn <sep> y1..yn <eos> for n <= train max.
-  mc.scale_length = static_cast<std::int64_t>(2 * cfg.task.train_max_length + 4);
-  mc.max_seq_len = static_cast<std::int64_t>(2 * cfg.max_eval_length + 4);
-  mc.validate();
-  std::filesystem::create_directories(dir);
-  core::Json rc = cfg.to_json();
-  rc["condition"] = cond.to_json();
-  rc["seed"] = seed;
-  rc["run_model"] = mc.to_json();
-  rc["data_fingerprint"] = ds.config().value("fingerprint_fnv1a64", core::Json());
-  core::write_json(dir / "config.json", rc);
 
+  const RunClock clock(folder);
   nn::Transformer<T> model(mc, seed);
-  nn::TrainConfig tc;
-  tc.steps = cfg.steps;
-  tc.batch_size = cfg.batch_size;
-  tc.data_seed = seed;
-  tc.eval_every = cfg.eval_every;
-  tc.checkpoint_every = cfg.checkpoint_every;
-  tc.checkpoint_dir = dir / "checkpoint";
-  tc.resume = opt.resume;
-  tc.log_csv = dir / "metrics.csv";
-  tc.log_jsonl = dir / "metrics.jsonl";
-  tc.progress = opt.progress;
+  const nn::TrainConfig tc =
+      run_train_config(folder, cfg.steps, cfg.batch_size, seed, cfg.eval_every, cfg.checkpoint_every, opt);
   nn::Trainer<T> trainer(model, cfg.optimizer, tc);
   // A teacher-forced in-distribution check during training: lists of the training lengths.
   std::vector<core::Sequence> id_check;
@@ -355,34 +407,71 @@ SortingRun run_sorting_condition(const SortingConfig& cfg, const SortingConditio
     id_check.insert(id_check.end(), s.begin(), s.end());
   }
   trainer.add_eval("id", id_check);
+  trainer.on_eval([&](std::int64_t step, core::Json&, const nn::Transformer<T>&) {
+    clock.record();
+    return opt.stop_at <= 0 || step < opt.stop_at;
+  });
   const nn::TrainResult tr = trainer.train(ds.split("train"));
+  if (tr.steps < cfg.steps) {  // a session ended by RunOptions::stop_at: resumable, not finished
+    run.seconds = clock.record();
+    return run;
+  }
 
   evaluate_sorting_run(cfg, gen, model, dir, run);
-  run.seconds = tr.seconds;
+  run.seconds = clock.record();
   core::write_json(done_path, run.to_json());
   return run;
 }
 
-}  // namespace detail
+// Refuses, before any run starts, a grid whose folder holds runs of other settings: the top
+// config's shared settings, then every requested run's identity (without the data fingerprint,
+// which open_run checks once the data exists).
+template <class T>
+void check_sorting_grid(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt) {
+  if (opt.restart || !opt.resume) return;
+  core::Json recorded = recorded_identity(out);
+  if (!recorded.is_null()) {
+    recorded.erase("conditions");
+    recorded.erase("seeds");
+    auto diffs = identity_differences(recorded, shared_identity(cfg));
+    if (!diffs.empty()) throw RunMismatch(out, std::move(diffs));
+  }
+  for (const auto& cond : cfg.conditions)
+    for (auto seed : cfg.seeds) {
+      const auto dir = out / cond.name / ("seed_" + std::to_string(seed));
+      core::Json rec = recorded_identity(dir);
+      if (rec.is_null()) continue;
+      rec.erase("data_fingerprint");
+      auto diffs = identity_differences(rec, run_identity<T>(cfg, cond, seed));
+      if (!diffs.empty()) throw RunMismatch(dir, std::move(diffs));
+    }
+}
 
-/// Runs every (condition, seed) (skipping finished ones, resuming interrupted ones) and writes the
-/// aggregate table, plot and summary into `out`.
-inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt = {},
-                                 bool use_double = false) {
+template <class T>
+SortingResult run_sorting_typed(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt) {
   cfg.validate();
+  check_sorting_grid<T>(cfg, out, opt);
   const auto start = std::chrono::steady_clock::now();
-  std::filesystem::create_directories(out);
+  // The grid's folder records the whole grid; check_sorting_grid compared only the shared
+  // settings, so the grid itself may grow.
+  prepare_run_folder(out, opt);
+  write_run_identity(out, cfg.to_json());
+  RunOptions per_run = opt;
+  per_run.restart = false;  // the grid's folder was cleared by prepare_run_folder when asked
+  per_run.resume = true;
   SortingResult res;
   res.config = cfg.to_json();
-  core::write_json(out / "config.json", res.config);
   for (const auto& cond : cfg.conditions)
     for (auto seed : cfg.seeds) {
       const auto dir = out / cond.name / ("seed_" + std::to_string(seed));
       if (opt.progress) std::fprintf(stderr, "sorting: condition %s, seed %llu\n", cond.name.c_str(), static_cast<unsigned long long>(seed));
-      res.runs.push_back(use_double ? detail::run_sorting_condition<double>(cfg, cond, seed, dir, opt)
-                                    : detail::run_sorting_condition<float>(cfg, cond, seed, dir, opt));
+      res.runs.push_back(run_sorting_condition<T>(cfg, cond, seed, dir, per_run));
+      if (res.runs.back().exact_match.empty()) {  // stopped by RunOptions::stop_at: no aggregate yet
+        res.complete = false;
+        return res;
+      }
     }
-  core::CsvTable table({"length", "condition", "mean", "sd", "min", "max", "seeds"});
+  core::CsvTable table({"length", "condition", "mean", "sd", "min", "max", "seeds", "lists", "pooled_lower", "pooled_upper"});
   core::CsvTable error_table({"length", "condition", "lists", "exact", "missed_copy", "extra_copy", "skipped_value", "other"});
   core::LinePlot plot;
   plot.title = "sorting: exact match by length (train lengths <= " + std::to_string(cfg.task.train_max_length) + ")";
@@ -395,8 +484,9 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
     core::PlotSeries series{cond.name, {}, {}, "linespoints"};
     for (std::size_t n = 1; n <= cfg.max_eval_length; ++n) {
       std::vector<double> v;
+      SortingErrorCounts e;
       for (const auto& r : res.runs)
-        if (r.condition == cond.name) v.push_back(r.exact_match.at(n));
+        if (r.condition == cond.name) v.push_back(r.exact_match.at(n)), e += r.errors.at(n);
       SeedSpread sp;
       sp.seeds = v.size();
       sp.min = *std::min_element(v.begin(), v.end());
@@ -404,11 +494,9 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
       for (double a : v) sp.mean += a / static_cast<double>(v.size());
       for (double a : v) sp.sd += (a - sp.mean) * (a - sp.mean);
       sp.sd = v.size() > 1 ? std::sqrt(sp.sd / static_cast<double>(v.size() - 1)) : 0.0;
+      sp.pooled = measure::wilson_interval(e.exact, e.lists);
       by_len[n] = sp;
-      table.row(n, cond.name, sp.mean, sp.sd, sp.min, sp.max, sp.seeds);
-      SortingErrorCounts e;
-      for (const auto& r : res.runs)
-        if (r.condition == cond.name) e += r.errors.at(n);
+      table.row(n, cond.name, sp.mean, sp.sd, sp.min, sp.max, sp.seeds, e.lists, sp.pooled.lower, sp.pooled.upper);
       res.errors[cond.name][n] = e;
       error_table.row(n, cond.name, e.lists, e.exact, e.missed_copy, e.extra_copy, e.skipped_value, e.other);
       series.x.push_back(static_cast<double>(n));
@@ -416,13 +504,25 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
     }
     plot.series.push_back(series);
     const std::size_t L = cfg.task.train_max_length;
-    summary[cond.name] = {{"id_1_to_" + std::to_string(L), res.mean_accuracy(cond.name, 1, L)},
-                          {"near_" + std::to_string(L + 1) + "_to_" + std::to_string(L + 4), res.mean_accuracy(cond.name, L + 1, L + 4)},
-                          {"ood_25_to_50", res.mean_accuracy(cond.name, 25, 50)},
-                          {"ood_51_to_100", res.mean_accuracy(cond.name, 51, std::max<std::size_t>(51, cfg.max_eval_length))},
-                          {"at_max_length", by_len.rbegin()->second.mean},
-                          {"first_errors_25_to_50", res.first_errors(cond.name, 25, 50).to_json()},
-                          {"first_errors_51_to_100", res.first_errors(cond.name, 51, 100).to_json()}};
+    core::Json c = core::Json::object();
+    // A range with no evaluated length is null, never a number.
+    const auto range = [&](const std::string& key, std::size_t lo, std::size_t hi) {
+      const auto m = res.mean_accuracy(cond.name, lo, hi);
+      c[key] = m ? core::Json(*m) : core::Json();
+      const auto p = res.pooled_accuracy(cond.name, lo, hi);
+      c[key + "_wilson95"] = p ? core::Json::array({p->lower, p->upper}) : core::Json();
+    };
+    range("id_1_to_" + std::to_string(L), 1, L);
+    range("near_" + std::to_string(L + 1) + "_to_" + std::to_string(L + 4), L + 1, L + 4);
+    range("ood_25_to_50", 25, 50);
+    range("ood_51_to_100", 51, 100);
+    c["at_max_length"] = by_len.rbegin()->second.mean;
+    const auto errors_in = [&](std::size_t lo, std::size_t hi) {
+      return lo <= cfg.max_eval_length ? res.first_errors(cond.name, lo, hi).to_json() : core::Json();
+    };
+    c["first_errors_25_to_50"] = errors_in(25, 50);
+    c["first_errors_51_to_100"] = errors_in(51, 100);
+    summary[cond.name] = c;
   }
   core::write_csv(out / "accuracy_by_length.csv", table);
   core::write_csv(out / "first_errors.csv", error_table);
@@ -430,10 +530,26 @@ inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   core::Json s{{"config", res.config}, {"conditions", summary}, {"seconds", res.seconds}};
   core::Json runs = core::Json::array();
-  for (const auto& r : res.runs) runs.push_back({{"condition", r.condition}, {"seed", r.seed}, {"train_seconds", r.seconds}});
+  double train_seconds = 0;
+  for (const auto& r : res.runs) {
+    runs.push_back({{"condition", r.condition}, {"seed", r.seed}, {"train_seconds", r.seconds}});
+    train_seconds += r.seconds;
+  }
   s["runs"] = runs;
+  s["runs_seconds"] = train_seconds;  // every run's wall time across its resumes
   core::write_json(out / "summary.json", s);
   return res;
+}
+
+}  // namespace detail
+
+/// Runs every (condition, seed) (reusing finished ones, resuming interrupted ones) and writes the
+/// aggregate table, plot and summary into `out`. Throws RunMismatch, before any run starts, if
+/// `out` holds runs of other settings (unless options.restart). `use_double` selects the model's
+/// scalar (part of each run's identity).
+inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt = {},
+                                 bool use_double = false) {
+  return use_double ? detail::run_sorting_typed<double>(cfg, out, opt) : detail::run_sorting_typed<float>(cfg, out, opt);
 }
 
 }  // namespace genlab::experiments

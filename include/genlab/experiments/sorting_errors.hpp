@@ -19,8 +19,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "genlab/core/dataset.hpp"
+#include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/sequence.hpp"
 #include "genlab/nn/decode.hpp"
@@ -90,26 +93,35 @@ struct SortingErrorCounts {
   }
 };
 
-/// Decodes each sequence greedily from its prompt (the tokens before the first graded one) for as
-/// many tokens as follow, and classifies the answer. Exact match equals nn::greedy_accuracy's.
+/// First-mistake counts of greedy answers `got` against the true answers `truths` (aligned lists).
+inline SortingErrorCounts count_sorting_errors(const std::vector<std::vector<core::Token>>& truths,
+                                               const std::vector<std::vector<core::Token>>& got, core::Token value0,
+                                               std::size_t num_values) {
+  core::require(got.size() == truths.size(), "genlab::experiments::count_sorting_errors", "got.size()", got.size(),
+                "truths.size() = " + std::to_string(truths.size()));
+  SortingErrorCounts c;
+  for (std::size_t i = 0; i < truths.size(); ++i) c.add(classify_sorting_error(truths[i], got[i], value0, num_values));
+  return c;
+}
+
+/// Decodes each sequence greedily from its prompt (core::answer_start: the graded tokens must be
+/// the answer, a suffix after a non-empty prompt) for as many tokens as the answer has, and
+/// classifies the answer. Exact match equals nn::greedy_accuracy's.
 template <class T>
 SortingErrorCounts sorting_errors(const nn::Transformer<T>& model, const std::vector<core::Sequence>& lists,
                                   core::Token value0, std::size_t num_values, nn::Workspace<T>& ws) {
   std::vector<std::vector<core::Token>> prompts, truths;
   std::vector<std::int64_t> n_new;
   for (const auto& s : lists) {
-    std::size_t f = 0;
-    while (f < s.size() && s.loss_mask[f] == 0) ++f;
-    core::require(f >= 1 && f < s.size(), "genlab::experiments::sorting_errors", "first graded position", f,
-                  "in 1..size()-1 (a prompt and an answer)");
+    const std::size_t f = core::answer_start(s);
+    core::require(f != std::string::npos && f >= 1, "genlab::experiments::sorting_errors", "answer start",
+                  f == std::string::npos ? std::string("none") : std::to_string(f),
+                  "a prompt followed by a graded answer (loss_mask 0...0 1...1)");
     prompts.emplace_back(s.tokens.begin(), s.tokens.begin() + static_cast<std::ptrdiff_t>(f));
     truths.emplace_back(s.tokens.begin() + static_cast<std::ptrdiff_t>(f), s.tokens.end());
     n_new.push_back(static_cast<std::int64_t>(s.size() - f));
   }
-  const auto got = nn::greedy_generate(model, prompts, n_new, ws);
-  SortingErrorCounts c;
-  for (std::size_t i = 0; i < lists.size(); ++i) c.add(classify_sorting_error(truths[i], got[i], value0, num_values));
-  return c;
+  return count_sorting_errors(truths, nn::greedy_generate(model, prompts, n_new, ws), value0, num_values);
 }
 
 }  // namespace genlab::experiments

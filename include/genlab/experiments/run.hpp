@@ -1,0 +1,238 @@
+#ifndef GENLAB_EXPERIMENTS_RUN_HPP
+#define GENLAB_EXPERIMENTS_RUN_HPP
+// The run layer under every experiment (grokking, sorting, grids of them): a run folder, the run's
+// identity, resume only when the identity matches, an explicit restart, the training loop's
+// settings built once, and the wall time of the whole run across resumes.
+//
+// A run's identity is the JSON of everything that determines its results: the experiment's
+// config (model, optimizer and schedule, training loop, evaluation, data generator with its seed)
+// and the fingerprint of the data the generator produced. <dir>/config.json is that JSON plus
+// "identity_fnv1a64", its FNV-1a hash. Opening a folder:
+//   new or empty folder          -> config.json written, a fresh run
+//   same identity                -> resume: checkpoints continue, finished results are reused
+//   another identity             -> RunMismatch naming every differing key (nothing is touched);
+//                                   RunOptions::restart deletes the old run and starts over
+//   a non-empty folder without a
+//   genlab run (no config.json)  -> refused, never written into or deleted
+// <dir>/time.json holds the wall seconds spent on the run by every session, killed ones included.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "genlab/core/error.hpp"
+#include "genlab/core/io/json.hpp"
+#include "genlab/nn/trainer.hpp"
+#include "genlab/splits/common.hpp"
+
+namespace genlab::experiments {
+
+/// How an experiment treats its results folder.
+struct RunOptions {
+  bool progress = true;   // progress bar / lines on stderr
+  bool resume = true;     // continue a run with the same identity; false = start over, like restart
+  bool restart = false;   // delete what a previous run (of any identity) left in the folder and start over
+  bool plots = true;      // render PNG/SVG through gnuplot when available
+  /// End this session at the first evaluation at or after this update (0 = train to the end): a
+  /// time-boxed session on a shared machine. The run is left resumable, exactly as if killed there.
+  std::int64_t stop_at = 0;
+};
+
+/// One key whose value differs between a recorded identity and a requested one. `key` is a path
+/// such as "optimizer.lr" or "seeds[2]"; a side where the key is absent holds null.
+struct IdentityDifference {
+  std::string key;
+  core::Json recorded;
+  core::Json requested;
+};
+
+namespace detail {
+inline void collect_differences(const core::Json& a, const core::Json& b, const std::string& path,
+                                std::vector<IdentityDifference>& out) {
+  if (a.is_object() && b.is_object()) {
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      const std::string key = path.empty() ? it.key() : path + "." + it.key();
+      if (b.contains(it.key())) collect_differences(it.value(), b.at(it.key()), key, out);
+      else out.push_back({key, it.value(), core::Json()});
+    }
+    for (auto it = b.begin(); it != b.end(); ++it)
+      if (!a.contains(it.key())) out.push_back({path.empty() ? it.key() : path + "." + it.key(), core::Json(), it.value()});
+    return;
+  }
+  if (a.is_array() && b.is_array() && a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i) collect_differences(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
+    return;
+  }
+  // Numbers compare by value: 1 and 1.0 are the same setting, whatever JSON type recorded them.
+  if (a.is_number() && b.is_number() && a.get<double>() == b.get<double>()) return;
+  if (a != b) out.push_back({path.empty() ? "(root)" : path, a, b});
+}
+}  // namespace detail
+
+/// Every key whose value differs between two JSON documents, depth first in key order.
+inline std::vector<IdentityDifference> identity_differences(const core::Json& recorded, const core::Json& requested) {
+  std::vector<IdentityDifference> out;
+  detail::collect_differences(recorded, requested, "", out);
+  return out;
+}
+
+/// The key under which config.json records the identity's hash (not part of the identity).
+inline constexpr const char* kIdentityHashKey = "identity_fnv1a64";
+
+/// FNV-1a (64-bit) of the identity's canonical JSON (keys sorted, no spaces), 16 hex digits.
+inline std::string identity_hash(const core::Json& identity) {
+  const std::string text = identity.dump();
+  std::uint64_t h = 1469598103934665603ULL;
+  splits::detail::fnv1a(h, text.data(), text.size());
+  return splits::fingerprint_hex(h);
+}
+
+/// A folder's run has another identity than the one requested. what() names the folder, every
+/// differing key with both values, and how to start over.
+class RunMismatch : public std::invalid_argument {
+ public:
+  RunMismatch(const std::filesystem::path& dir, std::vector<IdentityDifference> differences)
+      : std::invalid_argument(message(dir, differences)), dir_(dir), differences_(std::move(differences)) {}
+  const std::filesystem::path& dir() const noexcept { return dir_; }
+  const std::vector<IdentityDifference>& differences() const noexcept { return differences_; }
+
+ private:
+  static std::string message(const std::filesystem::path& dir, const std::vector<IdentityDifference>& diffs) {
+    std::string m = "genlab::experiments: " + dir.string() + " holds a run with another configuration (" +
+                    std::to_string(diffs.size()) + " differing key" + (diffs.size() == 1 ? "" : "s") + "):";
+    for (const auto& d : diffs) m += "\n  " + d.key + ": recorded " + d.recorded.dump() + ", requested " + d.requested.dump();
+    m += "\nResume needs the same configuration. To discard the old run and start over, pass --restart "
+         "(RunOptions::restart); to keep it, choose another output folder.";
+    return m;
+  }
+  std::filesystem::path dir_;
+  std::vector<IdentityDifference> differences_;
+};
+
+/// An opened run folder.
+struct RunFolder {
+  std::filesystem::path dir;
+  core::Json identity;          // what config.json records, without the hash
+  std::string hash;             // identity_hash(identity)
+  bool resumed = false;         // the folder already held this run (its checkpoints and results are reused)
+  double previous_seconds = 0;  // wall seconds spent on this run by earlier sessions
+};
+
+/// The identity recorded in <dir>/config.json (without its hash), or null if there is none.
+inline core::Json recorded_identity(const std::filesystem::path& dir) {
+  const auto file = dir / "config.json";
+  if (!std::filesystem::exists(file)) return core::Json();
+  core::Json j = core::read_json(file);
+  if (!j.is_object()) throw core::FileFormatError(file.string(), "expected a JSON object (a run's identity)");
+  j.erase(kIdentityHashKey);
+  return j;
+}
+
+/// Throws RunMismatch (and writes nothing) if `dir` holds a run whose identity differs from
+/// `identity`, unless `options` ask to start over. open_run calls it; call it yourself to check
+/// every run of a grid before the first one starts.
+inline void check_run_identity(const std::filesystem::path& dir, const core::Json& identity, const RunOptions& options) {
+  if (options.restart || !options.resume) return;
+  const core::Json recorded = recorded_identity(dir);
+  if (recorded.is_null()) return;
+  auto diffs = identity_differences(recorded, identity);
+  if (!diffs.empty()) throw RunMismatch(dir, std::move(diffs));
+}
+
+/// Makes `dir` ready for a run and says whether it already holds one (a config.json): creates it
+/// if absent, refuses a file or a non-empty folder without a run, and clears a folder that holds a
+/// run when `options` ask to start over (only such a folder is ever cleared, so a mistyped path
+/// cannot delete data). Compares no identity; open_run does.
+inline bool prepare_run_folder(const std::filesystem::path& dir, const RunOptions& options) {
+  namespace fs = std::filesystem;
+  const char* where = "genlab::experiments::open_run";
+  core::require(!dir.empty(), where, "dir", dir.string(), "a non-empty path");
+  bool holds_run = false;
+  if (fs::exists(dir)) {
+    core::require(fs::is_directory(dir), where, "dir", dir.string(), "a folder (it is a file)");
+    holds_run = fs::exists(dir / "config.json");
+    core::require(holds_run || fs::is_empty(dir), where, "dir", dir.string(),
+                  "a new or empty folder, or one that holds a genlab run (it has files but no config.json)");
+    if (holds_run && (options.restart || !options.resume)) {
+      for (const auto& entry : fs::directory_iterator(dir)) fs::remove_all(entry.path());
+      holds_run = false;
+    }
+  }
+  fs::create_directories(dir);
+  return holds_run;
+}
+
+/// Writes <dir>/config.json: the identity and its hash, atomically.
+inline void write_run_identity(const std::filesystem::path& dir, const core::Json& identity) {
+  core::Json recorded = identity;
+  recorded[kIdentityHashKey] = identity_hash(identity);
+  core::write_json(dir / "config.json", recorded);
+}
+
+/// Opens (creating if needed) the run folder `dir` for the run `identity` (a JSON object), as the
+/// file comment describes, and writes <dir>/config.json. Throws RunMismatch (nothing written),
+/// std::invalid_argument (a file, or a non-empty folder that holds no run; an identity that is not
+/// an object) or core::IoError.
+inline RunFolder open_run(const std::filesystem::path& dir, const core::Json& identity, const RunOptions& options) {
+  core::require(identity.is_object() && !identity.contains(kIdentityHashKey), "genlab::experiments::open_run",
+                "identity", identity.dump(), std::string("a JSON object without the key ") + kIdentityHashKey);
+  if (!dir.empty() && std::filesystem::is_directory(dir)) check_run_identity(dir, identity, options);
+  RunFolder run;
+  run.dir = dir;
+  run.identity = identity;
+  run.hash = identity_hash(identity);
+  run.resumed = prepare_run_folder(dir, options);
+  const auto time_file = dir / "time.json";
+  if (run.resumed && std::filesystem::exists(time_file)) run.previous_seconds = core::read_json(time_file).value("seconds", 0.0);
+  write_run_identity(dir, identity);
+  return run;
+}
+
+/// Wall time of a run across sessions: previous sessions' seconds plus this one's, written to
+/// <dir>/time.json whenever `record()` is called (at every evaluation and at the end), so a
+/// killed session's time still counts.
+class RunClock {
+ public:
+  explicit RunClock(const RunFolder& run)
+      : file_(run.dir / "time.json"), previous_(run.previous_seconds), start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return previous_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  double record() const {
+    const double s = seconds();
+    core::write_json(file_, core::Json{{"seconds", s}});
+    return s;
+  }
+
+ private:
+  std::filesystem::path file_;
+  double previous_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+/// The training-loop settings every experiment uses: checkpoints in <dir>/checkpoint, logs in
+/// <dir>/metrics.csv and <dir>/metrics.jsonl, resume as the run folder says.
+inline nn::TrainConfig run_train_config(const RunFolder& run, std::int64_t steps, std::int64_t batch_size,
+                                        std::uint64_t data_seed, std::int64_t eval_every, std::int64_t checkpoint_every,
+                                        const RunOptions& options) {
+  nn::TrainConfig tc;
+  tc.steps = steps;
+  tc.batch_size = batch_size;
+  tc.data_seed = data_seed;
+  tc.eval_every = eval_every;
+  tc.checkpoint_every = checkpoint_every;
+  tc.checkpoint_dir = run.dir / "checkpoint";
+  tc.resume = run.resumed;
+  tc.log_csv = run.dir / "metrics.csv";
+  tc.log_jsonl = run.dir / "metrics.jsonl";
+  tc.progress = options.progress;
+  return tc;
+}
+
+}  // namespace genlab::experiments
+
+#endif  // GENLAB_EXPERIMENTS_RUN_HPP
