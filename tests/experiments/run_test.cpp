@@ -225,8 +225,16 @@ TEST_CASE("sorting summary has null, never 0, for ranges with no evaluated lengt
   CHECK(p->trials == 4 * c.eval_size_per_length);
   CHECK(p->lower <= *r.mean_accuracy("standard", 1, 4) + 1e-12);
   CHECK(s["id_1_to_4_wilson95"][0] == Approx(p->lower));
+  // The [condition, seed, length] grid holds every run's accuracy, in memory and as .npy.
+  const auto grid = r.accuracy_grid();
+  REQUIRE(grid.shape(0) == 1);
+  REQUIRE(grid.shape(1) == 1);
+  REQUIRE(grid.shape(2) == c.max_eval_length);
+  const auto saved = core::read_npy_tensor<double, 3>(dir / "accuracy_grid.npy");
+  CHECK(saved == grid);
   const auto per_run = core::read_csv(dir / "standard" / "seed_0" / "accuracy_by_length.csv");
   for (std::size_t n = 1; n <= c.max_eval_length; ++n) {
+    CHECK(grid(0, 0, n - 1) == r.runs[0].exact_match.at(n));
     const auto ci = r.runs[0].exact_match_interval(n);
     CHECK(per_run.number(n - 1, per_run.column("exact_match_lower")) == Approx(ci.lower));
     CHECK(ci.lower <= ci.estimate + 1e-15);

@@ -18,6 +18,7 @@
 //   accuracy_by_length.csv               length, condition, mean, sd, min, max over seeds, and the
 //                                        Wilson interval of all seeds' lists pooled
 //   accuracy_by_length.{png,svg,dat,gp}  the curves
+//   accuracy_grid.npy                    exact match [condition, seed, length − 1] (float64)
 //   first_errors.csv                     length, condition, first-mistake counts summed over seeds
 //                                        (sorting_errors.hpp: missed/extra copy, skipped value)
 //   summary.json                         per condition: mean accuracy at <= 20, 21–24, 25–50, 51–100
@@ -31,6 +32,7 @@
 // which must reproduce its exact match.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <chrono>
 #include <cstdint>
@@ -45,6 +47,7 @@
 #include "genlab/core/io/csv.hpp"
 #include "genlab/core/io/gnuplot.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/tensor.hpp"
 #include "genlab/measure/bootstrap.hpp"
 #include "genlab/experiments/run.hpp"
 #include "genlab/experiments/sorting_errors.hpp"
@@ -262,6 +265,20 @@ struct SortingResult {
     const SortingErrorCounts c = first_errors(condition, lo, hi);
     if (c.lists == 0) return std::nullopt;
     return measure::wilson_interval(c.exact, c.lists, confidence);
+  }
+
+  /// Exact match of every run as one array [condition, seed, length − 1], conditions and seeds in
+  /// the config's order (written as accuracy_grid.npy next to summary.json). Empty before every run
+  /// has finished.
+  core::Tensor<double, 3> accuracy_grid() const {
+    if (!complete || runs.empty()) return core::Tensor<double, 3>(std::array<std::size_t, 3>{0, 0, 0});
+    const auto& conds = config.at("conditions");
+    const std::size_t C = conds.size(), S = config.at("seeds").size(), L = config.at("max_eval_length").get<std::size_t>();
+    core::Tensor<double, 3> grid(std::array<std::size_t, 3>{C, S, L});
+    // Runs are stored condition-major in config order (run_sorting's loop).
+    for (std::size_t r = 0; r < runs.size(); ++r)
+      for (const auto& [n, a] : runs[r].exact_match) grid(r / S, r % S, n - 1) = a;
+    return grid;
   }
 
   /// First-mistake counts of one condition summed over seeds and over lengths lo..hi.
@@ -526,6 +543,7 @@ SortingResult run_sorting_typed(const SortingConfig& cfg, const std::filesystem:
   }
   core::write_csv(out / "accuracy_by_length.csv", table);
   core::write_csv(out / "first_errors.csv", error_table);
+  core::write_npy(out / "accuracy_grid.npy", res.accuracy_grid());
   if (opt.plots) core::write_line_plot(out / "accuracy_by_length", plot);
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   core::Json s{{"config", res.config}, {"conditions", summary}, {"seconds", res.seconds}};

@@ -4,10 +4,13 @@
 // code (Nanda et al. 2023's progress measures need the MLP activations and attention patterns
 // over all p² inputs). Parameters are read and written by name with Transformer::parameter.
 
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "genlab/core/sequence.hpp"
+#include "genlab/core/tensor.hpp"
 #include "genlab/nn/transformer.hpp"
 
 namespace genlab::nn {
@@ -24,6 +27,15 @@ struct Activations {
   std::vector<Matrix<T>> mlp_post;    // per layer: MLP hidden after the activation [rows × d_mlp]
   std::vector<std::vector<T>> pattern;  // per layer: attention weights [n_seq, heads, len, len]
   Matrix<T> logits;                   // [rows × vocab]
+
+  /// Layer l's attention weights as an xtensor view [input, head, query, key] of pattern[l]: no
+  /// copy; write it with core::write_npy, or take one head's [query, key] matrix with xt::view.
+  auto attention_pattern(std::size_t l) const {
+    core::require(l < pattern.size(), "genlab::nn::Activations::attention_pattern", "l", l,
+                  "< layers = " + std::to_string(pattern.size()));
+    const auto n = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+    return core::tensor_view(pattern[l], std::array<std::size_t, 4>{n(n_seq), n(n_heads), n(len), n(len)});
+  }
 
   /// Weight that query position q of input b puts on key position k in head h of layer l
   /// (0 for k > q: causal).
