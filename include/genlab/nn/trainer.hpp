@@ -167,12 +167,13 @@ class Trainer {
                                   "missing, yet " + dir.string() +
                                       " is not empty: not a complete checkpoint; delete it to start the run over");
     if (where.empty()) {
-      // Folders without config.json are saves killed while writing (or removing) them.
+      // Folders without config.json were being written or removed by a killed save: not a
+      // checkpoint (see find_checkpoint), so starting over loses nothing; say so on stderr.
       for (const char* suffix : {".tmp", ".old"}) {
         const fs::path p = detail::with_suffix(dir, suffix);
         if (fs::exists(p))
           std::cerr << where_fn << ": ignoring " << p.string()
-                    << ": an incomplete checkpoint (no config.json: a save was killed while writing it); "
+                    << ": an incomplete checkpoint (no config.json: a save was killed while writing or removing it); "
                        "starting from update 0\n";
       }
       return 0;
