@@ -46,11 +46,10 @@ namespace detail {
 template <class T>
 std::string range_text(T lo, T hi) {
   const bool no_lo = lo == std::numeric_limits<T>::min(), no_hi = hi == std::numeric_limits<T>::max();
-  const std::string kind = std::is_signed_v<T> ? "an integer" : "a non-negative integer";
-  if (no_lo && no_hi) return kind;
-  if (no_hi) return kind + " >= " + std::to_string(lo);
-  if (no_lo && std::is_signed_v<T>) return kind + " <= " + std::to_string(hi);
-  return kind + " in " + std::to_string(lo) + ".." + std::to_string(hi);
+  if (no_lo && no_hi) return std::is_signed_v<T> ? "an integer" : "a non-negative integer";
+  if (no_hi) return "an integer >= " + std::to_string(lo);
+  if (no_lo && std::is_signed_v<T>) return "an integer <= " + std::to_string(hi);
+  return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
 }
 
 /// Strict decimal parse of a whole string; an error message or "".
@@ -62,7 +61,7 @@ std::string parse_integer(const std::string& s, T lo, T hi, T& v) {
   const auto [p, ec] = std::from_chars(b, e, v, 10);
   if (ec == std::errc::result_out_of_range && p == e) return "value '" + s + "' is out of range; expected " + expected;
   if (s.empty() || ec != std::errc() || p != e) return "value '" + s + "' is not " + (std::is_signed_v<T> ? "an integer" : "a non-negative integer") + "; expected " + expected;
-  if (v < lo || v > hi) return "value " + s + " is out of range; expected " + expected;
+  if (v < lo || v > hi) return "value '" + s + "' is out of range; expected " + expected;
   return "";
 }
 
@@ -110,7 +109,7 @@ inline CLI::Validator real(double lo = -std::numeric_limits<double>::max(),
           return "value '" + s + "' is not a number; expected " + expected;
         if (!std::isfinite(v)) return "value '" + s + "' is not finite; expected " + expected;
         if (v < lo || v > hi || (lo_open && v == lo) || (hi_open && v == hi))
-          return "value " + s + " is out of range; expected " + expected;
+          return "value '" + s + "' is out of range; expected " + expected;
         // Canonical text that converts back to exactly v (CLI11 converts through long double).
         char buf[40];
         std::snprintf(buf, sizeof buf, "%.17g", v);

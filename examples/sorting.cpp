@@ -18,6 +18,7 @@
 #include <genlab/experiments/text_plot.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "cli.hpp"
@@ -209,11 +210,18 @@ int main(int argc, char** argv) {
     std::printf("\n%s\n", ge::text_plot(curves, 64, 12, "exact match by list length").c_str());
     const std::size_t L = cfg.task.train_max_length;
     std::printf("%-22s %10s %10s %10s %10s %10s\n", "condition", "<=20", "21-24", "25-50", "51-100", "at max");
+    // A range with no evaluated length (--max-length below it) shows "-".
+    const auto cell = [](std::optional<double> v) {
+      char buf[32];
+      if (v) std::snprintf(buf, sizeof buf, " %10.3f", *v);
+      else std::snprintf(buf, sizeof buf, " %10s", "-");
+      return std::string(buf);
+    };
     for (const auto& c : cfg.conditions) {
       const auto& m = r.by_condition.at(c.name);
-      std::printf("%-22s %10.3f %10.3f %10.3f %10.3f %10.3f\n", c.name.c_str(), r.mean_accuracy(c.name, 1, L),
-                  r.mean_accuracy(c.name, L + 1, L + 4), r.mean_accuracy(c.name, 25, 50), r.mean_accuracy(c.name, 51, 100),
-                  m.rbegin()->second.mean);
+      std::printf("%-22s%s%s%s%s%s\n", c.name.c_str(), cell(r.mean_accuracy(c.name, 1, L)).c_str(),
+                  cell(r.mean_accuracy(c.name, L + 1, L + 4)).c_str(), cell(r.mean_accuracy(c.name, 25, 50)).c_str(),
+                  cell(r.mean_accuracy(c.name, 51, 100)).c_str(), cell(m.rbegin()->second.mean).c_str());
     }
     std::printf("(mean exact match over %zu seed(s) and the lengths in each range)\n", cfg.seeds.size());
     std::printf("\nfirst mistake of the wrong answers at lengths 25-50 (share of wrong answers):\n");
