@@ -259,3 +259,22 @@ TEST_CASE("a time-boxed sorting session resumes to the same results", "[experime
   CHECK(core::read_file(a / "standard" / "seed_0" / "accuracy_by_length.csv") ==
         core::read_file(b / "standard" / "seed_0" / "accuracy_by_length.csv"));
 }
+
+TEST_CASE("experiment configs record every parameter and read back through nlohmann's macros", "[experiments][run]") {
+  const auto c = experiments::SortingConfig::distinct();
+  const core::Json j = c.to_json();
+  CHECK(j["optimizer"]["min_lr_ratio"] == 0.1);  // was dropped from the record
+  CHECK(j["optimizer"]["eps"] == c.optimizer.eps);
+  CHECK(j["conditions"][1]["hints"] == core::Json::array({"successor"}));
+  CHECK(j["conditions"][2]["attention"] == "tempered");
+  CHECK(j.get<experiments::SortingConfig>().to_json() == j);
+  const auto g = experiments::GrokkingConfig::nanda().to_json();
+  CHECK(g["optimizer"].contains("min_lr_ratio"));
+  CHECK(g["optimizer"].contains("total_steps"));
+  experiments::SortingErrorCounts e;
+  e.lists = 5, e.exact = 2, e.missed_copy = 1, e.skipped_value = 2;
+  CHECK(experiments::SortingErrorCounts::from_json(e.to_json()).to_json() == e.to_json());
+  core::Json missing = e.to_json();
+  missing.erase("other");
+  CHECK_THROWS(experiments::SortingErrorCounts::from_json(missing));  // a count is never made up
+}

@@ -67,13 +67,13 @@ struct SortingCondition {
   bool hint_all_positions = false;  ///< successor/predecessor: x1 s(x1) .. xn s(xn) instead of one query
   nn::AttentionScale attention = nn::AttentionScale::inv_sqrt_d;
 
-  core::Json to_json() const {
-    std::vector<std::string> h;
-    for (auto t : hints) h.push_back(splits::to_string(t));
-    return core::Json{{"name", name}, {"hints", h}, {"hint_probability", hint_probability},
-                      {"hint_all_positions", hint_all_positions}, {"attention", nn::to_string(attention)}};
-  }
+  core::Json to_json() const;
 };
+
+// JSON by nlohmann's macro: the keys are the field names (hints and attention by their names).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SortingCondition, name, hints, hint_probability, hint_all_positions,
+                                                attention)
+inline core::Json SortingCondition::to_json() const { return *this; }
 
 struct SortingConfig {
   std::string name = "quick";
@@ -111,19 +111,8 @@ struct SortingConfig {
     optimizer.validate();
   }
 
-  core::Json to_json() const {
-    core::Json conds = core::Json::array();
-    for (const auto& c : conditions) conds.push_back(c.to_json());
-    core::Json o{{"lr", optimizer.lr},           {"beta1", optimizer.beta1},
-                 {"beta2", optimizer.beta2},     {"weight_decay", optimizer.weight_decay},
-                 {"warmup_steps", optimizer.warmup_steps}, {"schedule", nn::to_string(optimizer.schedule)},
-                 {"total_steps", optimizer.total_steps},   {"grad_clip", optimizer.grad_clip}};
-    return core::Json{{"name", name},       {"task", task.to_json()},  {"max_eval_length", max_eval_length},
-                      {"eval_size_per_length", eval_size_per_length}, {"model", model.to_json()},
-                      {"optimizer", o},     {"steps", steps},          {"batch_size", batch_size},
-                      {"eval_every", eval_every}, {"checkpoint_every", checkpoint_every},
-                      {"conditions", conds}, {"seeds", seeds}};
-  }
+  /// Every parameter (nlohmann's macro below: the keys are the field names, the optimizer in full).
+  core::Json to_json() const;
 
   /// The standard, successor-hint, tempered and successor+tempered conditions.
   static std::vector<SortingCondition> standard_conditions() {
@@ -208,6 +197,11 @@ struct SortingConfig {
     return c;
   }
 };
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SortingConfig, name, task, max_eval_length, eval_size_per_length, model,
+                                                optimizer, steps, batch_size, eval_every, checkpoint_every, conditions,
+                                                seeds)
+inline core::Json SortingConfig::to_json() const { return *this; }
 
 /// One (condition, seed) run: exact match at each evaluated length.
 struct SortingRun {

@@ -79,19 +79,14 @@ struct SortingErrorCounts {
     return *this;
   }
   double exact_match() const { return lists ? static_cast<double>(exact) / static_cast<double>(lists) : 0.0; }
-  core::Json to_json() const {
-    return core::Json{{"lists", lists},           {"exact", exact},
-                      {"missed_copy", missed_copy}, {"extra_copy", extra_copy},
-                      {"skipped_value", skipped_value}, {"other", other}};
-  }
-  static SortingErrorCounts from_json(const core::Json& j) {
-    const auto count = [&](const char* k) { return j.at(k).get<std::size_t>(); };
-    SortingErrorCounts c;
-    c.lists = count("lists"), c.exact = count("exact"), c.missed_copy = count("missed_copy");
-    c.extra_copy = count("extra_copy"), c.skipped_value = count("skipped_value"), c.other = count("other");
-    return c;
-  }
+  core::Json to_json() const;
+  static SortingErrorCounts from_json(const core::Json& j);
 };
+
+// JSON by nlohmann's macro (every key required when reading: a count is never made up).
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SortingErrorCounts, lists, exact, missed_copy, extra_copy, skipped_value, other)
+inline core::Json SortingErrorCounts::to_json() const { return *this; }
+inline SortingErrorCounts SortingErrorCounts::from_json(const core::Json& j) { return j.get<SortingErrorCounts>(); }
 
 /// First-mistake counts of greedy answers `got` against the true answers `truths` (aligned lists).
 inline SortingErrorCounts count_sorting_errors(const std::vector<std::vector<core::Token>>& truths,
