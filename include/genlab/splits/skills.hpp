@@ -198,11 +198,12 @@ inline SkillComposition make_skill_composition(const SkillCompositionConfig& con
   auto seqs = [&](const std::vector<SkillTuple>& tuples) {
     std::vector<core::Sequence> s;
     for (const auto& t : tuples) {
-      std::vector<core::Token> prompt{1};
+      std::vector<core::Token> prompt{SpecialTokens::bos};
       for (auto k : t.skills) prompt.push_back(skill0 + static_cast<core::Token>(k));
       prompt.push_back(topic0 + static_cast<core::Token>(t.topic));
-      prompt.push_back(3);
-      s.push_back(core::make_sequence(prompt, {num0 + static_cast<core::Token>(out.answer(t)), 2}, static_cast<std::int64_t>(t.skills.size())));
+      prompt.push_back(SpecialTokens::sep);
+      s.push_back(core::make_sequence(prompt, {num0 + static_cast<core::Token>(out.answer(t)), SpecialTokens::eos},
+                                      static_cast<std::int64_t>(t.skills.size())));
     }
     return s;
   };

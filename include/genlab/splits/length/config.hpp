@@ -140,8 +140,10 @@ inline constexpr int kMaxModeDraws = 1 << 20;
 /// An upper bound on the probability that n values drawn uniformly from 0..V-1 have a unique
 /// mode: it needs some value to repeat, so it is at most 1 - prod_{i<n} (1 - i/V), the birthday
 /// bound (exact for n <= 3). Stops once the bound reaches `enough` (O(min(n, sqrt(V·enough)))).
-/// Only small n against V give small values; past the birthday regime the acceptance stays above
-/// 1/300 for V <= 2^24 (Poisson approximation of the repeat counts), far above kMinModeAcceptance.
+/// Only small n against V give small values: past the birthday regime the acceptance dips where
+/// many pairs tie but triples are still rare, lowest for the largest V, and stays above 1/400 for
+/// V <= 2^24 (Poisson counts of pairs and triples; measured 0.0027 at V = 2^24, n = 18000), 10x
+/// above kMinModeAcceptance.
 inline double unique_mode_probability_bound(std::size_t n, std::size_t V, double enough = 1.0) {
   if (n <= 1) return 1.0;
   double distinct = 1.0;
@@ -224,8 +226,9 @@ struct LengthTaskConfig {
     if (task == LengthTask::mode) {
       core::require(repeats, where, "repeats", repeats, "true for mode (distinct values have no unique mode)");
       // The shortest list of at least 2 values is the hardest: the bound grows with n.
-      std::vector<std::size_t> lengths = test_lengths;
+      std::vector<std::size_t> lengths;
       if (train_max_length >= 2) lengths.push_back(std::max<std::size_t>(train_min_length, 2));
+      lengths.insert(lengths.end(), test_lengths.begin(), test_lengths.end());
       for (auto n : lengths) {
         const double p = detail::unique_mode_probability_bound(n, num_values, detail::kMinModeAcceptance);
         if (p >= detail::kMinModeAcceptance) continue;
