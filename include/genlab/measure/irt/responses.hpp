@@ -76,8 +76,8 @@ inline ResponseMatrix load_responses(const std::filesystem::path& path, const st
   const std::size_t rows = items.values.size();
   core::require(rows >= 1, where, file + " rows", rows, ">= 1");
   const std::string id_expected = "an integer id in 0.." + std::to_string(rows - 1) +
-                                  " (ids index a dense matrix, so every id up to the largest needs a response, and "
-                                  "there are " + std::to_string(rows) + " rows)";
+                                  " (ids index a dense matrix: every id up to the largest needs one of the file's " +
+                                  std::to_string(rows) + " rows)";
   std::size_t ni = 0, nj = 0;
   for (std::size_t r = 0; r < rows; ++r) {
     const double i = items.values[r], j = resp.values[r];
