@@ -155,3 +155,20 @@ TEST_CASE("Accuracy and bootstrap summaries refuse inconsistent or non-finite in
   CHECK(ji["seed"] == 7);
   CHECK(ji["estimate"] == 0.5);
 }
+
+TEST_CASE("Wilson intervals contain the estimate exactly at 0 and 1 successes", "[measure][wilson]") {
+  for (std::size_t n : {1u, 3u, 7u, 30u, 200u, 1000u, 123457u}) {
+    INFO("trials " << n);
+    const auto none = genlab::measure::wilson_interval(0, n);
+    CHECK(none.lower == 0.0);  // was a few ulps above the estimate 0 for some n
+    CHECK(none.upper > 0.0);
+    const auto all = genlab::measure::wilson_interval(n, n);
+    CHECK(all.upper == 1.0);
+    CHECK(all.lower < 1.0);
+    for (std::size_t k = 0; k <= std::min<std::size_t>(n, 50); ++k) {
+      const auto ci = genlab::measure::wilson_interval(k, n);
+      CHECK(ci.lower <= ci.estimate);
+      CHECK(ci.estimate <= ci.upper);
+    }
+  }
+}

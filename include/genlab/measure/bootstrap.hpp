@@ -75,8 +75,10 @@ inline ProportionInterval wilson_interval(std::size_t successes, std::size_t tri
   r.trials = trials;
   r.confidence = confidence;
   r.estimate = p;
-  r.lower = std::max(0.0, centre - half);
-  r.upper = std::min(1.0, centre + half);
+  // The interval always contains p: at p = 0 (or 1) centre − half (centre + half) is 0 (1) exactly
+  // in exact arithmetic, but rounding can leave it a few ulps inside, above the estimate.
+  r.lower = successes == 0 ? 0.0 : std::min(p, std::max(0.0, centre - half));
+  r.upper = successes == trials ? 1.0 : std::max(p, std::min(1.0, centre + half));
   return r;
 }
 
