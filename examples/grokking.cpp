@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-resume", no_resume, "do not continue from the checkpoint a previous run left in --out");
   app.add_flag("--restart", restart, "start over: discard what a previous run left in --out")->excludes(o_plot);
   app.add_flag("--quiet", quiet, "no progress output on stderr");
+  app.add_option("--stop-at", opt.stop_at, "end this session at the first evaluation at or after update N; rerun "
+                                           "the same command to continue (a time-boxed session)")
+      ->transform(cli::integer<std::int64_t>(1))
+      ->excludes(o_plot);
   if (const int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
 
   // The config: the preset, then the options given; validated before anything is written.

@@ -145,6 +145,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-resume", no_resume, "do not reuse finished runs or continue from checkpoints in --out");
   app.add_flag("--restart", restart, "start over: discard what previous runs left in --out");
   app.add_flag("--quiet", quiet, "no progress output on stderr");
+  std::int64_t stop_at = 0;
+  app.add_option("--stop-at", stop_at, "end this session at the first evaluation at or after update N of a run; "
+                                       "rerun the same command to continue (a time-boxed session)")
+      ->transform(cli::integer<std::int64_t>(1));
   if (const int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
 
   // The config: the preset, then the options given; validated before anything is written.
@@ -153,6 +157,7 @@ int main(int argc, char** argv) {
   opt.resume = !no_resume;
   opt.restart = restart;
   opt.progress = !quiet;
+  opt.stop_at = stop_at;
   try {
     if (o_steps->count()) cfg.steps = cfg.optimizer.total_steps = steps;
     if (o_batch->count()) cfg.batch_size = batch_size;
@@ -167,17 +172,7 @@ int main(int argc, char** argv) {
       c.hint_all_positions = hint_form == "all-positions";
     }
     if (o_seeds->count()) cfg.seeds = cli::parse_integer_list<std::uint64_t>(seeds);
-    cfg.validate();
-    // Each condition's training data, as run_sorting will build it.
-    for (const auto& c : cfg.conditions) {
-      gs::LengthTaskConfig t = cfg.task;
-      t.hints.tasks = c.hints;
-      t.hints.probability = c.hint_probability;
-      t.hints.all_positions = c.hint_all_positions;
-      t.task_token = true;
-      t.test_lengths = {};
-      t.validate();
-    }
+    cfg.validate();  // each condition's training data included
   } catch (const std::invalid_argument& e) {
     return cli::config_error(app, e,
                              {{"steps", "--steps"}, {"total_steps", "--steps"}, {"batch_size", "--batch-size"}, {"max_eval_length", "--max-length"},
@@ -197,6 +192,11 @@ int main(int argc, char** argv) {
                 static_cast<long long>(cfg.batch_size), cfg.conditions.size(), cfg.seeds.size());
     std::fflush(stdout);
     const ge::SortingResult r = ge::run_sorting(cfg, out, opt, use_double);
+    if (!r.complete) {
+      std::printf("session ended by --stop-at %lld; %zu run(s) finished; rerun the same command to continue\n",
+                  static_cast<long long>(stop_at), r.runs.size() - 1);
+      return 0;
+    }
 
     // Accuracy by length, one mark per condition (linear x axis drawn via log of 1..max is fine here).
     const char marks[] = "#o*+x%@";

@@ -116,6 +116,42 @@ good() {
   fi
 }
 
+# mismatch PROGRAM 'FIRST ARGS' 'KEY...' ARGS...: a run with FIRST ARGS into out/, then one with ARGS
+# into the same folder must be refused (exit 1) naming every KEY of the run's identity, and leave
+# the folder byte for byte as it was (no silent reuse, no mixed results).
+mismatch() {
+  local prog=$1 first=$2 keys=$3
+  shift 3
+  local cmd="$prog $(show "$@")  (after: $prog $first)"
+  if [[ ! -x $bin/$prog ]]; then
+    skipped=$((skipped + 1))
+    rows+=("| \`$cmd\` | skipped: $prog not built | - |")
+    return
+  fi
+  run "$prog" $first
+  local why=() k before after
+  ((rc == 0)) || why+=("first run exit $rc")
+  before=$(cd "$dir" && find . -type f -exec md5sum {} + | sort)
+  n=$((n + 1))
+  (cd "$dir" && exec timeout "$limit" "$bin/$prog" "$@" >"$tmp/stdout" 2>"$tmp/stderr")
+  rc=$?
+  err=$(cat "$tmp/stderr")
+  after=$(cd "$dir" && find . -type f -exec md5sum {} + | sort)
+  ((rc == 1)) || why+=("exit $rc, expected 1")
+  for k in $keys; do [[ $err == *"$k: recorded"* ]] || why+=("stderr does not name $k"); done
+  [[ $before == "$after" ]] || why+=("the folder changed")
+  local first_line
+  first_line=$(printf '%s\n' "$err" | grep -E ': recorded' | head -3 | sed 's/^ *//' | paste -sd ';' -)
+  first_line=${first_line//|/\\|}
+  if ((${#why[@]} == 0)); then
+    rows+=("| \`$cmd\` | exit 1, nothing changed: $first_line | yes |")
+  else
+    failed=$((failed + 1))
+    rows+=("| \`$cmd\` | exit $rc: $(IFS=';'; echo "${why[*]}") | **no** |")
+    [[ $mode == --table ]] || printf 'FAIL: %s: %s\n' "$cmd" "$(IFS=';'; echo "${why[*]}")" >&2
+  fi
+}
+
 # ---- grokking ------------------------------------------------------------------------------------
 bad grokking --steps --steps abc --out out
 bad grokking --steps --steps 1e3 --out out
@@ -182,6 +218,18 @@ bad nn_sort_demo out2 out out2
 bad sample_mpi_gp hypotheses abc
 bad sample_mpi_gp hypotheses -1
 bad sample_mpi_gp hypotheses 0
+
+# ---- resuming a results folder with other settings -----------------------------------------------
+tiny_grok="--steps 2 --eval-every 1 --p 7 --quiet --out out"
+mismatch grokking "$tiny_grok" "data.train_fraction seed data_fingerprint" \
+  --steps 2 --eval-every 1 --p 7 --quiet --out out --train-fraction 0.4 --seed 3
+mismatch grokking "$tiny_grok" "steps" --steps 3 --eval-every 1 --p 7 --quiet --out out
+mismatch grokking "$tiny_grok" "scalar" $tiny_grok --double
+tiny_sort="--steps 101 --batch-size 1 --max-length 20 --eval-size 1 --seeds 0 --conditions standard --train-size 10 --quiet --out out"
+mismatch sorting "$tiny_sort" "steps optimizer.total_steps" \
+  --steps 150 --batch-size 1 --max-length 20 --eval-size 1 --seeds 0 --conditions standard --train-size 10 --quiet --out out
+mismatch sorting "$tiny_sort --conditions successor" "condition.hint_probability" $tiny_sort --conditions successor \
+  --hint-probability 0.3
 
 # ---- what must keep working ----------------------------------------------------------------------
 good grokking "--preset --steps --seed --p --train-fraction --eval-every --out --double --plot-only --no-resume --restart --quiet" --help

@@ -109,6 +109,21 @@ struct SortingConfig {
         core::require(conditions[j].name != n, where, "conditions[i].name", n, "distinct condition names");
     }
     optimizer.validate();
+    for (const auto& c : conditions) condition_task(c).validate();  // each condition's training data can be made
+  }
+
+  /// The training data's config of one condition (run seeds replace `task.seed`): the task with the
+  /// condition's hints, a task token, and no test splits (the protocol evaluates every length itself).
+  splits::LengthTaskConfig condition_task(const SortingCondition& cond) const {
+    splits::LengthTaskConfig t = task;
+    t.hints.tasks = cond.hints;
+    t.hints.probability = cond.hint_probability;
+    t.hints.all_positions = cond.hint_all_positions;
+    t.task_token = true;
+    t.test_lengths = {};
+    t.id_test_size = 0;
+    t.test_size_per_length = 0;
+    return t;
   }
 
   /// Every parameter (nlohmann's macro below: the keys are the field names, the optimizer in full).
@@ -287,14 +302,7 @@ struct SortingResult {
 namespace detail {
 
 inline splits::LengthTaskConfig condition_task(const SortingConfig& cfg, const SortingCondition& cond, std::uint64_t seed) {
-  splits::LengthTaskConfig t = cfg.task;
-  t.hints.tasks = cond.hints;
-  t.hints.probability = cond.hint_probability;
-  t.hints.all_positions = cond.hint_all_positions;
-  t.task_token = true;
-  t.test_lengths = {};
-  t.id_test_size = 0;
-  t.test_size_per_length = 0;
+  splits::LengthTaskConfig t = cfg.condition_task(cond);
   t.seed = seed;
   return t;
 }
