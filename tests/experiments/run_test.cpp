@@ -278,3 +278,16 @@ TEST_CASE("experiment configs record every parameter and read back through nlohm
   missing.erase("other");
   CHECK_THROWS(experiments::SortingErrorCounts::from_json(missing));  // a count is never made up
 }
+
+TEST_CASE("grokking config reads back through nlohmann's macros, data and optimizer included", "[experiments][run]") {
+  const auto c = experiments::GrokkingConfig::power();
+  const core::Json j = c.to_json();
+  CHECK(j["data"]["op"] == "div");
+  CHECK(j["data"]["format"] == "power");
+  CHECK(j["data"]["generator"] == "genlab::splits::make_modular_dataset");
+  CHECK(j["model"]["norm"] == "post");
+  CHECK(j.get<experiments::GrokkingConfig>().to_json() == j);
+  core::Json bad = j;
+  bad["data"]["op"] = "bogus";  // an unknown name is refused, never read as the first operation
+  CHECK_THROWS_WITH(bad.get<experiments::GrokkingConfig>().validate(), Catch::Contains("'op'"));
+}

@@ -65,13 +65,9 @@ struct GrokkingConfig {
     return progress_measures && data.op == splits::ModularOp::add && data.format == splits::ModularFormat::nanda &&
            data.p % 2 == 1;
   }
-  /// Every parameter of the experiment (the optimizer in full: schedule, total_steps, min_lr_ratio).
-  core::Json to_json() const {
-    return core::Json{{"name", name},          {"data", data.to_json()},         {"model", model.to_json()},
-                      {"optimizer", optimizer.to_json()}, {"steps", steps},      {"batch_size", batch_size},
-                      {"eval_every", eval_every}, {"checkpoint_every", checkpoint_every},
-                      {"progress_measures", progress_measures}, {"threshold", threshold}, {"seed", seed}};
-  }
+  /// Every parameter of the experiment (nlohmann's macro below: the keys are the field names; the
+  /// data as its generator records it; the optimizer in full).
+  core::Json to_json() const;
 
   /// p = 53, 50% train, d 64, 4 heads, MLP 256, full batch, 2,000 updates: minutes on 2 cores.
   static GrokkingConfig quick() {
@@ -115,6 +111,14 @@ struct GrokkingConfig {
     return c;
   }
 };
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GrokkingConfig, name, data, model, optimizer, steps, batch_size,
+                                                eval_every, checkpoint_every, progress_measures, threshold, seed)
+inline core::Json GrokkingConfig::to_json() const {
+  core::Json j = *this;
+  j["data"] = data.to_json();  // with the generator's name, as the dataset's own config records it
+  return j;
+}
 
 /// One evaluation of a grokking run: a row of metrics.csv / metrics.jsonl, typed. Values that a
 /// row does not have are empty, never a made-up number: the update-0 row has no learning rate or

@@ -73,6 +73,26 @@ inline const char* to_string(ModularOp op) {
 }
 inline const char* to_string(ModularFormat f) { return f == ModularFormat::nanda ? "nanda" : "power"; }
 
+// JSON names by nlohmann's macro. Its first entry is what an unknown name reads as: an invalid
+// value that ModularConfig::validate refuses (the macro would otherwise read it as the first op).
+NLOHMANN_JSON_SERIALIZE_ENUM(ModularOp, {{static_cast<ModularOp>(-1), nullptr},
+                                         {ModularOp::add, "add"},
+                                         {ModularOp::sub, "sub"},
+                                         {ModularOp::mul, "mul"},
+                                         {ModularOp::div, "div"},
+                                         {ModularOp::div_or_sub, "div_or_sub"},
+                                         {ModularOp::x2_plus_y2, "x2_plus_y2"},
+                                         {ModularOp::x2_plus_xy_plus_y2, "x2_plus_xy_plus_y2"},
+                                         {ModularOp::x2_plus_xy_plus_y2_plus_x, "x2_plus_xy_plus_y2_plus_x"},
+                                         {ModularOp::x3_plus_xy, "x3_plus_xy"},
+                                         {ModularOp::x3_plus_xy2_plus_y, "x3_plus_xy2_plus_y"},
+                                         {ModularOp::s5_xy, "s5_xy"},
+                                         {ModularOp::s5_xyx_inv, "s5_xyx_inv"},
+                                         {ModularOp::s5_xyx, "s5_xyx"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(ModularFormat, {{static_cast<ModularFormat>(-1), nullptr},
+                                             {ModularFormat::nanda, "nanda"},
+                                             {ModularFormat::power, "power"}})
+
 /// The operator's symbol in the power format.
 inline const char* op_symbol(ModularOp op) {
   switch (op) {
@@ -123,6 +143,10 @@ struct ModularConfig {
 
   void validate() const {
     const char* where = "genlab::splits::ModularConfig::validate";
+    core::require(static_cast<int>(op) >= 0 && op <= ModularOp::s5_xyx, where, "op", static_cast<int>(op),
+                  "one of the ModularOp names (add, sub, ..., s5_xyx)");
+    core::require(format == ModularFormat::nanda || format == ModularFormat::power, where, "format",
+                  static_cast<int>(format), "nanda or power");
     if (!is_s5(op)) {
       core::require(p >= 2 && p <= 10007, where, "p", p, "in 2..10007");
       if (op == ModularOp::div || op == ModularOp::div_or_sub)
@@ -130,15 +154,16 @@ struct ModularConfig {
     }
     core::require(train_fraction > 0.0 && train_fraction < 1.0, where, "train_fraction", train_fraction, "in (0, 1)");
   }
-  core::Json to_json() const {
-    return core::Json{{"generator", "genlab::splits::make_modular_dataset"},
-                      {"p", p},
-                      {"op", to_string(op)},
-                      {"format", to_string(format)},
-                      {"train_fraction", train_fraction},
-                      {"seed", seed}};
-  }
+  /// The config as the dataset records it: the fields (nlohmann's macro below) and the generator.
+  core::Json to_json() const;
 };
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModularConfig, p, op, format, train_fraction, seed)
+inline core::Json ModularConfig::to_json() const {
+  core::Json j = *this;
+  j["generator"] = "genlab::splits::make_modular_dataset";
+  return j;
+}
 
 namespace detail {
 
