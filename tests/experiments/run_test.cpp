@@ -72,11 +72,11 @@ TEST_CASE("identity differences name every differing key with both values", "[ex
   const core::Json a = {{"lr", 0.001}, {"model", {{"d", 64}, {"norm", "pre"}}}, {"seeds", {0, 1}}, {"old", true}};
   const core::Json b = {{"lr", 0.002}, {"model", {{"d", 64}, {"norm", "post"}}}, {"seeds", {0, 2}}, {"new", 1}};
   const auto d = experiments::identity_differences(a, b);
-  CHECK(keys(d) == std::vector<std::string>{"lr", "model.norm", "old", "seeds[1]", "new"});
-  CHECK(d[0].recorded == 0.001);
-  CHECK(d[0].requested == 0.002);
-  CHECK(d[2].requested.is_null());  // absent on one side
-  // 1 and 1.0 are the same setting; arrays of other lengths differ as a whole.
+  CHECK(keys(d) == std::vector<std::string>{"lr", "model.norm", "old", "seeds", "new"});
+  CHECK(*d[0].before == 0.001);
+  CHECK(*d[0].after == 0.002);
+  CHECK_FALSE(d[2].after.has_value());  // absent on one side
+  // 1 and 1.0 are the same setting; arrays differ as a whole.
   CHECK(experiments::identity_differences({{"x", 1}}, {{"x", 1.0}}).empty());
   CHECK(keys(experiments::identity_differences({{"s", {1}}}, {{"s", {1, 2}}})) == std::vector<std::string>{"s"});
   CHECK(experiments::identity_hash(a) == experiments::identity_hash(core::Json::parse(a.dump())));

@@ -141,8 +141,9 @@ struct GrokkingEval {
         throw core::FileFormatError(source, std::string("row without a number for '") + k + "': " + row.dump());
       return row.at(k).get<double>();
     };
+    // In memory the trainer's update-0 row holds NaN where its file holds null: both are "none".
     const auto optional = [&](const char* k) -> std::optional<double> {
-      if (!row.contains(k) || !row.at(k).is_number()) return std::nullopt;
+      if (!row.contains(k) || !row.at(k).is_number() || !std::isfinite(row.at(k).get<double>())) return std::nullopt;
       return row.at(k).get<double>();
     };
     GrokkingEval e;

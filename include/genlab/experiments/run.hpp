@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -26,6 +27,7 @@
 
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/io/json_diff.hpp"
 #include "genlab/nn/trainer.hpp"
 #include "genlab/splits/common.hpp"
 
@@ -42,42 +44,14 @@ struct RunOptions {
   std::int64_t stop_at = 0;
 };
 
-/// One key whose value differs between a recorded identity and a requested one. `key` is a path
-/// such as "optimizer.lr" or "seeds[2]"; a side where the key is absent holds null.
-struct IdentityDifference {
-  std::string key;
-  core::Json recorded;
-  core::Json requested;
-};
+/// One key whose value differs between a recorded identity (`before`) and a requested one
+/// (`after`): a dotted path such as "optimizer.lr"; a side where the key is absent is empty.
+using IdentityDifference = core::JsonDifference;
 
-namespace detail {
-inline void collect_differences(const core::Json& a, const core::Json& b, const std::string& path,
-                                std::vector<IdentityDifference>& out) {
-  if (a.is_object() && b.is_object()) {
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      const std::string key = path.empty() ? it.key() : path + "." + it.key();
-      if (b.contains(it.key())) collect_differences(it.value(), b.at(it.key()), key, out);
-      else out.push_back({key, it.value(), core::Json()});
-    }
-    for (auto it = b.begin(); it != b.end(); ++it)
-      if (!a.contains(it.key())) out.push_back({path.empty() ? it.key() : path + "." + it.key(), core::Json(), it.value()});
-    return;
-  }
-  if (a.is_array() && b.is_array() && a.size() == b.size()) {
-    for (std::size_t i = 0; i < a.size(); ++i) collect_differences(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
-    return;
-  }
-  // Numbers compare by value: 1 and 1.0 are the same setting, whatever JSON type recorded them.
-  if (a.is_number() && b.is_number() && a.get<double>() == b.get<double>()) return;
-  if (a != b) out.push_back({path.empty() ? "(root)" : path, a, b});
-}
-}  // namespace detail
-
-/// Every key whose value differs between two JSON documents, depth first in key order.
+/// Every key whose value differs between two identities, in key order (core::json_diff: objects
+/// key by key, anything else as a whole, numbers by value).
 inline std::vector<IdentityDifference> identity_differences(const core::Json& recorded, const core::Json& requested) {
-  std::vector<IdentityDifference> out;
-  detail::collect_differences(recorded, requested, "", out);
-  return out;
+  return core::json_diff(recorded, requested);
 }
 
 /// The key under which config.json records the identity's hash (not part of the identity).
@@ -104,7 +78,10 @@ class RunMismatch : public std::invalid_argument {
   static std::string message(const std::filesystem::path& dir, const std::vector<IdentityDifference>& diffs) {
     std::string m = "genlab::experiments: " + dir.string() + " holds a run with another configuration (" +
                     std::to_string(diffs.size()) + " differing key" + (diffs.size() == 1 ? "" : "s") + "):";
-    for (const auto& d : diffs) m += "\n  " + d.key + ": recorded " + d.recorded.dump() + ", requested " + d.requested.dump();
+    const auto text = [](const std::optional<core::Json>& v) { return v ? v->dump() : std::string("absent"); };
+    for (const auto& d : diffs)
+      m += "\n  " + (d.key.empty() ? std::string("(whole value)") : d.key) + ": recorded " + text(d.before) +
+           ", requested " + text(d.after);
     m += "\nResume needs the same configuration. To discard the old run and start over, pass --restart "
          "(RunOptions::restart); to keep it, choose another output folder.";
     return m;
@@ -230,6 +207,7 @@ inline nn::TrainConfig run_train_config(const RunFolder& run, std::int64_t steps
   tc.log_csv = run.dir / "metrics.csv";
   tc.log_jsonl = run.dir / "metrics.jsonl";
   tc.progress = options.progress;
+  tc.identity = run.identity;  // the checkpoint carries the run's identity too, and the trainer compares it on resume
   return tc;
 }
 
