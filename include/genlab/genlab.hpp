@@ -10,4 +10,5 @@
 #include "genlab/nn.hpp"
 #include "genlab/sample.hpp"
 #include "genlab/splits.hpp"
+#include "genlab/stats.hpp"
 #endif

@@ -14,7 +14,8 @@
 //
 // Everything up to the final product is computed from logarithms (E reaches 1e122 for Omniglot;
 // lgamma differences instead of Γ ratios), so the log fields stay finite even where a plain
-// double would overflow. Spec with reference numbers: shared/papers/inductive_bias.md §1.
+// double would overflow. Formulas: Boopathy et al., "Model-agnostic Measure of Generalization
+// Difficulty", ICML 2023, §3 and the official FieteLab/inductive-bias-complexity task_difficulty.py.
 
 #include <cmath>
 #include <cstdint>

@@ -10,7 +10,7 @@
 // Uncertainty from the number S of sampled hypotheses:
 //  * Fisher: sd(Î) ≈ sqrt(∇Iᵀ H⁻¹ ∇I), H the observed information (analytic Hessian of −ln L in
 //    (ln ν, ln λ, ln s)); interval Î ± z·sd. (The paper's own bound was not retrieved; this is the
-//    delta method, spec §2.6.)
+//    delta method.)
 //  * bootstrap: refit on B resamples (Philox stream (seed, b)), percentile interval.
 // Outputs are in nats with bits alongside (bits = nats / ln 2).
 

@@ -16,6 +16,7 @@
 #include "genlab/bias/knn.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/sample/gaussian_process.hpp"
+#include "genlab/stats/constants.hpp"
 
 namespace genlab::bias {
 
@@ -55,7 +56,7 @@ inline Eigen::MatrixXd kernel_matrix(const Kernel& k, const Eigen::MatrixXd& a, 
   const Eigen::MatrixXd G = a * b.transpose();
   const Eigen::VectorXd na = a.rowwise().squaredNorm(), nb = b.rowwise().squaredNorm();
   Eigen::MatrixXd K(a.rows(), b.rows());
-  constexpr double pi = 3.14159265358979323846;
+  constexpr double pi = stats::constants::pi;
   for (Eigen::Index j = 0; j < b.rows(); ++j)
     for (Eigen::Index i = 0; i < a.rows(); ++i) {
       const double d2 = std::max(0.0, na(i) + nb(j) - 2 * G(i, j));

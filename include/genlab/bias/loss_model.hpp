@@ -7,7 +7,7 @@
 //    and Hessian of the Poisson-mixture density. The reference runs scipy's Nelder–Mead (fmin) from
 //    ν = λ = 1; here the start is the cumulant fit below, which lands on the same maximum in a few
 //    Newton steps and avoids the far-off points where the (1, 1) start can stall.
-//  * cumulant matching (spec §2.3): κ1 = s(ν+λ), κ2 = 2s²(ν+2λ), κ3 = 8s³(ν+3λ) →
+//  * cumulant matching (stats/noncentral_chi_squared_fit.hpp): κ1 = s(ν+λ), κ2 = 2s²(ν+2λ), κ3 = 8s³(ν+3λ) →
 //      s = [κ2 − sqrt(κ2² − κ1κ3/2)]/(2κ1), λ = κ2/(2s²) − κ1/s, ν = κ1/s − λ,
 //    falling back to the 2-moment (Satterthwaite) match λ = 0, s = κ2/(2κ1), ν = 2κ1²/κ2 when the
 //    discriminant is negative or λ would be < 0.
@@ -25,6 +25,7 @@
 #include <boost/math/special_functions/trigamma.hpp>
 
 #include "genlab/bias/noncentral_chi_squared.hpp"
+#include "genlab/stats/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/parallel.hpp"
@@ -164,7 +165,7 @@ class Ncx2MixtureMoments {
 
   // Adds point L's contribution (log scale ln s given) to d.
   void add(double L, double scale, double log_scale, Ncx2LogLikelihoodDerivatives& d) const {
-    constexpr double ln2 = 0.69314718055994530942;
+    constexpr double ln2 = stats::constants::ln2;
     const double x = L / scale, y = 0.5 * x, lx = std::log(x);
     const double jm = mu_ > 0 ? peak(y) : 0.0;
     const auto ji = static_cast<std::size_t>(jm);

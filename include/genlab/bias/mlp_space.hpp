@@ -1,7 +1,7 @@
 #ifndef GENLAB_BIAS_MLP_SPACE_HPP
 #define GENLAB_BIAS_MLP_SPACE_HPP
-// Exact inductive bias of the neural-network hypothesis space (Boopathy et al., IJCAI 2024, §2.2 B
-// of /work/shared/papers/inductive_bias.md; FieteLab/Exact-Inductive-Bias nn_inductive_bias.py):
+// Exact inductive bias of the neural-network hypothesis space (Boopathy et al., "Towards Exact
+// Computation of Inductive Bias", IJCAI 2024; FieteLab/Exact-Inductive-Bias nn_inductive_bias.py):
 // p_h = "MLP of a given width and depth from a random init, trained to fit the training set".
 // Hypotheses come from genlab::sample::sample_mlp_losses (hypothesis i is a function of
 // (seed, i) alone: Philox stream (seed, i) for the init, deterministic full-batch Adam), their test
@@ -11,7 +11,7 @@
 // Differences from the reference, on purpose: full-batch Adam without shuffling (the reference
 // shuffles mini-batches through one global torch seed, so its trials depend on their order), and
 // the test loss is the plain MSE over test points and outputs (the reference's carries a spurious
-// 1/batch_size factor, spec §2.7). Hypotheses that do not fit the training set can be dropped
+// 1/batch_size factor of the reference nn_inductive_bias.py). Hypotheses that do not fit the training set can be dropped
 // (MlpIbOptions::max_train_error); the reference keeps every trial, which is the default here.
 
 #include <cmath>

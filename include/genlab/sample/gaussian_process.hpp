@@ -1,8 +1,8 @@
 #ifndef GENLAB_SAMPLE_GAUSSIAN_PROCESS_HPP
 #define GENLAB_SAMPLE_GAUSSIAN_PROCESS_HPP
 // Gaussian-process posterior hypotheses: the kernel hypothesis space of exact inductive bias
-// (Boopathy et al., "Towards Exact Computation of Inductive Bias", IJCAI 2024, Algorithm 1;
-// /work/shared/papers/inductive_bias.md §2.2 A and §2.3).
+// (Boopathy et al., "Towards Exact Computation of Inductive Bias", IJCAI 2024, Algorithm 1 and
+// §3.3).
 //
 // A hypothesis is the test-set prediction F = μ + A Z, Z ∈ R^{N_t×k} i.i.d. N(0, 1), with the
 // factor A = U Λ^{1/2} of the posterior covariance Σ = U Λ Uᵀ (eigenvalues below zero, from
@@ -117,7 +117,7 @@ inline GpFactor factor_gp(const GpHypothesisSpace& space) {
   return f;
 }
 
-/// The exact law of a GP hypothesis's test MSE (paper §2.3): L = offset + Σ_i w_i χ'²_k(δ_i) with
+/// The exact law of a GP hypothesis's test MSE (IJCAI 2024, §3.3): L = offset + Σ_i w_i χ'²_k(δ_i) with
 /// w_i = λ_i/(N_t k), δ_i = Σ_c d_ic²/λ_i; eigen-directions with λ_i <= 1e-14·λ_max contribute
 /// the constant Σ_c d_ic²/(N_t k) to the offset instead. O(N_t k).
 inline GeneralizedChiSquare gp_loss_law(const GpFactor& f) {

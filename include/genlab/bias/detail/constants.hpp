@@ -1,10 +1,12 @@
 #ifndef GENLAB_BIAS_DETAIL_CONSTANTS_HPP
 #define GENLAB_BIAS_DETAIL_CONSTANTS_HPP
-// Constants shared by the bias headers.
+// The bias headers' names for the constants of genlab/stats/constants.hpp (one definition).
+
+#include "genlab/stats/constants.hpp"
 
 namespace genlab::bias::detail {
-inline constexpr double kPi = 3.14159265358979323846;
-inline constexpr double kLn2 = 0.69314718055994530942;
+inline constexpr double kPi = stats::constants::pi;
+inline constexpr double kLn2 = stats::constants::ln2;
 }  // namespace genlab::bias::detail
 
 #endif  // GENLAB_BIAS_DETAIL_CONSTANTS_HPP
