@@ -250,7 +250,7 @@ if [[ $mode == --table ]]; then
   echo
   note=""
   ((skipped)) && note="; $skipped skipped"
-  echo "$((${#rows[@]} - failed - skipped)) of ${#rows[@]} bad inputs handled (exit 2, the option named, nothing written)$note."
+  echo "$((${#rows[@]} - failed - skipped)) of ${#rows[@]} bad inputs handled (usage errors exit 2 naming the option, runs of other settings exit 1 naming the keys; nothing written)$note."
   exit 0
 fi
 echo "cli_probes: $n runs, $failed failed, $skipped skipped"
