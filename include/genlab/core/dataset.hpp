@@ -75,16 +75,6 @@ class Dataset {
   std::vector<std::pair<std::string, std::vector<Sequence>>> splits_;
 };
 
-/// Index of the first graded token if the graded tokens form a non-empty suffix, else npos.
-inline std::size_t answer_start(const Sequence& s) {
-  std::size_t i = s.loss_mask.size();
-  while (i > 0 && s.loss_mask[i - 1]) --i;
-  if (i == s.loss_mask.size()) return std::string::npos;
-  for (std::size_t j = 0; j < i; ++j)
-    if (s.loss_mask[j]) return std::string::npos;
-  return i;
-}
-
 /// One sequence as a JSON object (see the file comment for the fields).
 inline Json to_json(const Sequence& s, const Vocabulary& vocab) {
   Json j;

@@ -62,6 +62,25 @@ inline std::map<std::int64_t, std::vector<Sequence>> group_by_label(const std::v
   return groups;
 }
 
+/// Where an answer begins: the one place in genlab that knows it. prompt_length(s) is the number
+/// of tokens before the first graded one, the prompt a model continues from greedily (s.size()
+/// when nothing is graded).
+inline std::size_t prompt_length(const Sequence& s) {
+  std::size_t p = 0;
+  while (p < s.loss_mask.size() && !s.loss_mask[p]) ++p;
+  return p;
+}
+
+/// Index of the first graded token if the graded tokens form a non-empty suffix (a prompt, then
+/// an answer that is graded throughout), else std::string::npos.
+inline std::size_t answer_start(const Sequence& s) {
+  const std::size_t p = prompt_length(s);
+  if (p == s.loss_mask.size()) return std::string::npos;
+  for (std::size_t j = p; j < s.loss_mask.size(); ++j)
+    if (!s.loss_mask[j]) return std::string::npos;
+  return p;
+}
+
 }  // namespace genlab::core
 
 #endif  // GENLAB_CORE_SEQUENCE_HPP

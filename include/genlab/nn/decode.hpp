@@ -128,8 +128,7 @@ DecodeMetrics greedy_accuracy(const Transformer<T>& model, const std::vector<cor
   std::vector<std::size_t> first(data.size());
   for (std::size_t i = 0; i < data.size(); ++i) {
     data[i].validate(static_cast<std::size_t>(model.config().vocab_size));
-    std::size_t f = 0;
-    while (f < data[i].size() && data[i].loss_mask[f] == 0) ++f;
+    const std::size_t f = core::prompt_length(data[i]);
     core::require(f >= 1, "genlab::nn::greedy_accuracy", "first graded position", f,
                   ">= 1 (the prompt needs at least one token)");
     first[i] = f;

@@ -323,9 +323,7 @@ class LengthTaskGenerator {
 
 /// The tokens before the first graded one (the prompt), as a string key for set membership.
 inline std::string prompt_key(const core::Sequence& s) {
-  std::size_t end = 0;
-  while (end < s.loss_mask.size() && !s.loss_mask[end]) ++end;
-  return std::string(reinterpret_cast<const char*>(s.tokens.data()), end * sizeof(core::Token));
+  return std::string(reinterpret_cast<const char*>(s.tokens.data()), core::prompt_length(s) * sizeof(core::Token));
 }
 
 /// Name of the held-out split at length n: "test_len_<n>".
