@@ -10,6 +10,7 @@
 // likelihood, and the per-item Newton step with its extreme-score adjustment.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/parallel.hpp"
 #include "genlab/core/random.hpp"
+#include "genlab/core/tensor.hpp"
 
 namespace genlab::measure {
 
@@ -62,6 +64,10 @@ struct ResponseMatrix {
 
   std::int8_t& at(std::size_t item, std::size_t respondent) { return responses[item * respondents + respondent]; }
   std::int8_t at(std::size_t item, std::size_t respondent) const { return responses[item * respondents + respondent]; }
+
+  /// The matrix as an xtensor [item, respondent] over `responses` itself (no copy; writes go through).
+  auto view() { return core::tensor_view(responses, std::array<std::size_t, 2>{items, respondents}); }
+  auto view() const { return core::tensor_view(responses, std::array<std::size_t, 2>{items, respondents}); }
 
   /// Throws std::invalid_argument unless the sizes agree, every entry is 0, 1 or -1, and every
   /// item and respondent has at least one observed response.
