@@ -6,32 +6,15 @@
 
 #include "genlab/core/io/atomic_file.hpp"
 #include "genlab/experiments/grokking.hpp"
+#include "toy_configs.hpp"
+#include "toy_grokking.hpp"
 
 using namespace genlab;
 namespace fs = std::filesystem;
 
 namespace {
-experiments::GrokkingConfig toy() {
-  experiments::GrokkingConfig c = experiments::GrokkingConfig::quick();
-  c.name = "toy";
-  c.data.p = 7;
-  c.data.train_fraction = 0.6;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.d_mlp = 32;
-  c.optimizer.lr = 3e-3;
-  c.optimizer.weight_decay = 0.1;
-  c.steps = 60;
-  c.eval_every = 20;
-  c.checkpoint_every = 20;
-  return c;
-}
-experiments::RunOptions quiet() {
-  experiments::RunOptions o;
-  o.progress = false;
-  o.plots = false;
-  return o;
-}
+using genlab::test::quiet;
+experiments::GrokkingConfig toy() { return genlab::test::toy_grokking(); }
 }  // namespace
 
 TEST_CASE("grokking protocol writes its results folder", "[experiments][grokking]") {

@@ -10,17 +10,14 @@
 #include "genlab/experiments/run.hpp"
 #include "genlab/experiments/sorting.hpp"
 #include "genlab/splits/modular.hpp"
+#include "toy_configs.hpp"
+#include "toy_grokking.hpp"
 
 using namespace genlab;
 namespace fs = std::filesystem;
 
 namespace {
-experiments::RunOptions quiet() {
-  experiments::RunOptions o;
-  o.progress = false;
-  o.plots = false;
-  return o;
-}
+using genlab::test::quiet;
 fs::path fresh(const char* name) {
   const fs::path d = fs::temp_directory_path() / name;
   fs::remove_all(d);
@@ -31,31 +28,18 @@ std::vector<std::string> keys(const std::vector<experiments::IdentityDifference>
   for (const auto& x : d) k.push_back(x.key);
   return k;
 }
+// The toys, shorter: 20 grokking updates; 12 sorting updates of 8, one condition and seed.
 experiments::GrokkingConfig toy_grokking() {
-  experiments::GrokkingConfig c = experiments::GrokkingConfig::quick();
-  c.name = "toy";
-  c.data.p = 7;
-  c.data.train_fraction = 0.6;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.d_mlp = 32;
+  auto c = genlab::test::toy_grokking();
+  c.optimizer = experiments::GrokkingConfig::quick().optimizer;
   c.steps = 20;
   c.eval_every = 10;
   c.checkpoint_every = 10;
   return c;
 }
 experiments::SortingConfig toy_sorting() {
-  auto c = experiments::SortingConfig::quick();
-  c.name = "toy";
-  c.task.num_values = 5;
-  c.task.train_max_length = 4;
+  auto c = genlab::test::toy_sorting();
   c.task.train_size = 100;
-  c.max_eval_length = 6;
-  c.eval_size_per_length = 3;
-  c.model.n_layers = 1;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.d_mlp = 32;
   c.steps = 12;
   c.optimizer.total_steps = 12;
   c.optimizer.warmup_steps = 2;

@@ -6,40 +6,14 @@
 
 #include "genlab/core/io/atomic_file.hpp"
 #include "genlab/experiments/sorting.hpp"
+#include "toy_configs.hpp"
 
 using namespace genlab;
 namespace fs = std::filesystem;
 
 namespace {
-experiments::SortingConfig toy() {
-  auto c = experiments::SortingConfig::quick();
-  c.name = "toy";
-  c.task.num_values = 5;
-  c.task.train_max_length = 4;
-  c.task.train_size = 200;
-  c.max_eval_length = 6;
-  c.eval_size_per_length = 3;
-  c.model.n_layers = 1;
-  c.model.d_model = 16;
-  c.model.n_heads = 2;
-  c.model.d_mlp = 32;
-  c.steps = 30;
-  c.optimizer.total_steps = 30;
-  c.optimizer.warmup_steps = 5;
-  c.batch_size = 16;
-  c.eval_every = 10;
-  c.checkpoint_every = 10;
-  c.seeds = {0, 1};
-  auto conds = experiments::SortingConfig::standard_conditions();
-  c.conditions = {conds[0], conds[3]};  // standard, successor+tempered
-  return c;
-}
-experiments::RunOptions quiet() {
-  experiments::RunOptions o;
-  o.progress = false;
-  o.plots = false;
-  return o;
-}
+using genlab::test::quiet;
+experiments::SortingConfig toy() { return genlab::test::toy_sorting(); }
 }  // namespace
 
 TEST_CASE("sorting protocol writes per-run and aggregate results", "[experiments][sorting]") {
