@@ -121,7 +121,10 @@ int main(int argc, char** argv) {
     core::Json p1 = core::Json::array();
     for (double eps : {0.1, 0.01, 0.001})
       for (const auto& [name, delta] : {std::pair<const char*, double>{"sample", delta_sample}, {"evt", evt.delta}}) {
-        const auto r = bias::classification_complexity(eps, static_cast<double>(X.rows()), m, R, 10, delta);
+        bias::ClassificationTask task;
+        task.error = eps, task.n = static_cast<double>(X.rows()), task.m = m, task.radius = R, task.classes = 10;
+        task.resolution = delta;
+        const auto r = bias::classification_complexity(task);
         core::Json row = r.to_json();
         row["delta_estimator"] = name;
         p1.push_back(row);

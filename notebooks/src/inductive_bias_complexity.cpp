@@ -85,7 +85,7 @@ for (double K : {0.25, 1.0, 2.5, 17.0})
 // %% tags=check
 struct Benchmark {
   const char* name;
-  double eps, n, m, R, k, delta;
+  double eps, n, m, R, k, delta;  // the paper's ε, n, m, R, k (classes) and δ
 };
 const std::vector<Benchmark> benchmarks{
     {"MNIST", 0.001, 60000, 14, 17.179045827183984, 10, 2.3987084824335305},
@@ -96,7 +96,9 @@ std::cout << std::left << std::setw(9) << "task" << std::right << std::setw(11) 
           << std::setw(13) << "E" << std::setw(9) << "L_f" << std::setw(10) << "W" << std::setw(13) << "dimTheta_q"
           << std::setw(10) << "log term" << std::setw(14) << "I (bits)" << "\n";
 for (const auto& b : benchmarks) {
-  const auto r = bias::classification_complexity(b.eps, b.n, b.m, b.R, b.k, b.delta);
+  bias::ClassificationTask task;
+  task.error = b.eps, task.n = b.n, task.m = b.m, task.radius = b.R, task.classes = b.k, task.resolution = b.delta;
+  const auto r = bias::classification_complexity(task);
   std::cout << std::left << std::setw(9) << b.name << std::right << std::fixed << std::setprecision(4) << std::setw(11)
             << r.max_frequency << std::setw(11) << r.harmonic_degree << std::scientific << std::setprecision(4)
             << std::setw(13) << r.E << std::fixed << std::setw(9) << r.lipschitz << std::setw(10) << std::setprecision(3)
@@ -108,7 +110,11 @@ std::cout << std::defaultfloat;
 // The MNIST row step by step. The reference keeps K real; flooring it to an integer degree (a
 // negative control) moves MNIST from 1.4848e16 to 1.0988e16 bits.
 // %% tags=check
-const auto mnist = bias::classification_complexity(0.001, 60000, 14, 17.179045827183984, 10, 2.3987084824335305);
+const auto mnist = [] {
+  bias::ClassificationTask t;
+  t.error = 0.001, t.n = 60000, t.m = 14, t.radius = 17.179045827183984, t.classes = 10, t.resolution = 2.3987084824335305;
+  return bias::classification_complexity(t);
+}();
 show_steps(mnist);
 const auto mnist_floored = [] {
   bias::ComplexityInputs in;
@@ -134,9 +140,14 @@ std::cout << std::setprecision(5) << "K floored to " << mnist_floored.harmonic_d
 // %% tags=check
 std::cout << std::setprecision(5);
 for (int T = 1; T <= 5; ++T) std::cout << "cartpole T = " << T << ": " << bias::cartpole_complexity(T).bits << " bits\n";
-std::cout << "Reacher (m 6, D 2):       " << bias::rl_complexity(1e-3, 1e6, 6, 2, 1e-3).bits << " bits\n"
-          << "Hopper (m 15, D 4):       " << bias::rl_complexity(1e-3, 1e6, 15, 4, 1e-3).bits << " bits\n"
-          << "Half-Cheetah (m 17, D 6): " << bias::rl_complexity(1e-3, 1e6, 17, 6, 1e-3).bits << " bits\n";
+const auto mujoco = [](double m, double action_dim) {
+  bias::RlTask t;  // defaults: n = 1e6 steps, ε = δ = 1e-3
+  t.m = m, t.action_dim = action_dim;
+  return bias::rl_complexity(t);
+};
+std::cout << "Reacher (m 6, D 2):       " << mujoco(6, 2).bits << " bits\n"
+          << "Hopper (m 15, D 4):       " << mujoco(15, 4).bits << " bits\n"
+          << "Half-Cheetah (m 17, D 6): " << mujoco(17, 6).bits << " bits\n";
 const auto omni = [](double n) {
   bias::FewShotInputs f;
   f.n = n;
@@ -152,10 +163,19 @@ std::cout << std::setprecision(6) << "Omniglot 20-way 1-shot (n = 6.98e40): dim_
 // %% tags=check
 const std::vector<std::pair<std::string, double>> ordered = [](const std::vector<Benchmark>& bs) {
   std::vector<std::pair<std::string, double>> v;
-  for (const auto& b : bs) v.emplace_back(b.name, bias::classification_complexity(b.eps, b.n, b.m, b.R, b.k, b.delta).log10_bits);
-  v.emplace_back("Reacher", bias::rl_complexity(1e-3, 1e6, 6, 2, 1e-3).log10_bits);
-  v.emplace_back("Hopper", bias::rl_complexity(1e-3, 1e6, 15, 4, 1e-3).log10_bits);
-  v.emplace_back("Half-Cheetah", bias::rl_complexity(1e-3, 1e6, 17, 6, 1e-3).log10_bits);
+  for (const auto& b : bs) {
+    bias::ClassificationTask t;
+    t.error = b.eps, t.n = b.n, t.m = b.m, t.radius = b.R, t.classes = b.k, t.resolution = b.delta;
+    v.emplace_back(b.name, bias::classification_complexity(t).log10_bits);
+  }
+  const auto mujoco = [](double m, double action_dim) {
+    bias::RlTask t;  // defaults: n = 1e6 steps, ε = δ = 1e-3
+    t.m = m, t.action_dim = action_dim;
+    return bias::rl_complexity(t).log10_bits;
+  };
+  v.emplace_back("Reacher", mujoco(6, 2));
+  v.emplace_back("Hopper", mujoco(15, 4));
+  v.emplace_back("Half-Cheetah", mujoco(17, 6));
   bias::FewShotInputs f;
   f.n = 6.98e40;
   v.emplace_back("Omniglot", bias::few_shot_complexity(f).log10_bits);
@@ -180,25 +200,29 @@ std::cout << std::defaultfloat;
 //   slope d log Ĩ / d log M approaches m for fine resolutions.
 // %% tags=check
 const double mnist_R = 17.179045827183984, mnist_delta = 2.3987084824335305;
+// MNIST's task (n = 60000, R, k = 10) at target error ε, intrinsic dimension m and resolution δ.
+const auto mnist_with = [](double error, double m, double resolution) {
+  bias::ClassificationTask t;
+  t.error = error, t.n = 60000, t.m = m, t.radius = 17.179045827183984, t.classes = 10, t.resolution = resolution;
+  return bias::classification_complexity(t);
+};
 std::cout << std::setprecision(6) << "I(eps/2) - I(eps) = "
-          << bias::classification_complexity(0.05, 60000, 14, mnist_R, 10, mnist_delta).bits -
-                 bias::classification_complexity(0.1, 60000, 14, mnist_R, 10, mnist_delta).bits
-          << " bits, dimTheta_q = " << bias::classification_complexity(0.1, 60000, 14, mnist_R, 10, mnist_delta).dim_theta_q << "\n";
+          << mnist_with(0.05, 14, mnist_delta).bits - mnist_with(0.1, 14, mnist_delta).bits
+          << " bits, dimTheta_q = " << mnist_with(0.1, 14, mnist_delta).dim_theta_q << "\n";
 // δ that keeps the harmonic degree at MNIST's K = 38.966 for intrinsic dimension m.
 auto delta_at_fixed_K = [](double m) {
   const double K = 38.965884947895932;
   return 2 * M_PI * 17.179045827183984 / std::sqrt(K * (K + m - 1));
 };
 for (double m : {5.0, 10.0, 20.0, 40.0}) {
-  const auto lm = [&](double mm, double d) { return bias::classification_complexity(0.001, 60000, mm, mnist_R, 10, d).log10_bits; };
+  const auto lm = [&](double mm, double d) { return mnist_with(0.001, mm, d).log10_bits; };
   std::cout << "m = " << m << std::setprecision(4) << ": log10 I = " << lm(m, mnist_delta) << ", per extra dimension +"
             << lm(m + 1, mnist_delta) - lm(m, mnist_delta) << " decades at fixed M, +"
             << lm(m + 1, delta_at_fixed_K(m + 1)) - lm(m, delta_at_fixed_K(m)) << " at fixed K\n";
 }
 for (double M : {1e2, 1e3, 1e4, 1e5}) {
   const double d1 = 2 * M_PI * mnist_R / M, d2 = d1 / 1.01;
-  const double slope = (bias::classification_complexity(0.001, 60000, 14, mnist_R, 10, d2).log10_bits -
-                        bias::classification_complexity(0.001, 60000, 14, mnist_R, 10, d1).log10_bits) /
+  const double slope = (mnist_with(0.001, 14, d2).log10_bits - mnist_with(0.001, 14, d1).log10_bits) /
                        std::log10(1.01);
   std::cout << "M = " << M << ": d log I / d log M = " << std::setprecision(4) << slope << " (m = 14)\n";
 }
@@ -213,11 +237,16 @@ bool plot_complexity_scaling() {
   s.name = "fixed resolution M = 45.0";
   k.name = "fixed harmonic degree K = 38.97";
   const double K = 38.965884947895932, R = 17.179045827183984;
+  const auto mnist_task_complexity = [](double m, double resolution) {  // MNIST's ε, n, R, k
+    bias::ClassificationTask t;
+    t.error = 0.001, t.n = 60000, t.m = m, t.radius = 17.179045827183984, t.classes = 10, t.resolution = resolution;
+    return bias::classification_complexity(t);
+  };
   for (double m = 1; m <= 60; m += 1) {
     s.x.push_back(m);
-    s.y.push_back(bias::classification_complexity(0.001, 60000, m, R, 10, 2.3987084824335305).log10_bits);
+    s.y.push_back(mnist_task_complexity(m, 2.3987084824335305).log10_bits);
     k.x.push_back(m);
-    k.y.push_back(bias::classification_complexity(0.001, 60000, m, R, 10, 2 * M_PI * R / std::sqrt(K * (K + m - 1))).log10_bits);
+    k.y.push_back(mnist_task_complexity(m, 2 * M_PI * R / std::sqrt(K * (K + m - 1))).log10_bits);
   }
   by_m.series = {s, k};
   core::LinePlot by_M;
@@ -231,7 +260,7 @@ bool plot_complexity_scaling() {
     t.name = "m = " + std::to_string(int(m));
     for (double lm = 1; lm <= 5.001; lm += 0.1) {
       const double M = std::pow(10.0, lm);
-      const auto r = bias::classification_complexity(0.001, 60000, m, 17.179045827183984, 10, 2 * M_PI * 17.179045827183984 / M);
+      const auto r = mnist_task_complexity(m, 2 * M_PI * 17.179045827183984 / M);
       if (r.dim_theta_q > 0) t.x.push_back(M), t.y.push_back(r.log10_bits);
     }
     by_M.series.push_back(t);
@@ -322,10 +351,15 @@ std::cout << std::setprecision(6) << "full data: n = " << fin["n"] << ", R = " <
 std::cout << std::setprecision(4);
 for (double eps : {0.1, 0.01, 0.001}) {
   const double m = fin["m"].get<double>(), R = fin["R"].get<double>();
-  std::cout << "eps = " << eps << ": I = " << bias::classification_complexity(eps, 60000, m, R, 10, fin["delta_sample"].get<double>()).bits
-            << " bits (sample delta), " << bias::classification_complexity(eps, 60000, m, R, 10, fin["delta_evt"].get<double>()).bits
-            << " bits (EVT delta); 400-image subset: "
-            << bias::classification_complexity(eps, 60000, std::round(fashion_mle.dimension), R, 10, fashion_delta).bits << "\n";
+  bias::ClassificationTask t;
+  t.error = eps, t.n = 60000, t.m = m, t.radius = R, t.classes = 10, t.resolution = fin["delta_sample"].get<double>();
+  const double sample_bits = bias::classification_complexity(t).bits;
+  t.resolution = fin["delta_evt"].get<double>();
+  const double evt_bits = bias::classification_complexity(t).bits;
+  t.m = std::round(fashion_mle.dimension), t.resolution = fashion_delta;
+  const double subset_bits = bias::classification_complexity(t).bits;
+  std::cout << "eps = " << eps << ": I = " << sample_bits << " bits (sample delta), " << evt_bits
+            << " bits (EVT delta); 400-image subset: " << subset_bits << "\n";
 }
 std::cout << "MNIST at eps = 0.001 for comparison: " << mnist.bits << " bits\n";
 // %% [markdown]

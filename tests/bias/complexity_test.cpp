@@ -1,5 +1,6 @@
 // P1 (ICML 2023) model-agnostic inductive bias complexity: identities V1, toy cases V2/V3, the
-// reference table of shared/papers/inductive_bias.md §1.9 (V4-V6), and bad input. The 17-digit
+// reference table (V4-V6: the benchmark, RL and Omniglot rows of Boopathy et al., "Model-agnostic
+// Measure of Generalization Difficulty", ICML 2023, recomputed from task_difficulty.py's inputs), and bad input. The 17-digit
 // expectations come from an independent 50-digit mpmath recomputation (tests/bias/p1_reference.py);
 // the spec's rounded table values are checked at their printed precision as well.
 #include <catch2/catch.hpp>
@@ -77,7 +78,9 @@ TEST_CASE("V4 P1 benchmark table (classification form)") {
        3.5832527938039695e+41, 3.583253e41},
   };
   for (const Row& w : rows) {
-    const auto r = classification_complexity(w.eps, w.n, w.m, w.R, w.k, w.delta);
+    ClassificationTask t;
+    t.error = w.eps, t.n = w.n, t.m = w.m, t.radius = w.R, t.classes = w.k, t.resolution = w.delta;
+    const auto r = classification_complexity(t);
     INFO("m = " << w.m);
     CHECK(r.form == "classification");
     CHECK(rel_close(r.max_frequency, w.M, 1e-13));
@@ -113,7 +116,9 @@ TEST_CASE("V5 RL rows: cartpole T=1..5 and MuJoCo") {
     CHECK(rel_close(r.bits, cart[T - 1], 1e-10));
     CHECK(rel_close(r.bits, cart_spec[T - 1], 5e-5));  // spec prints 5 digits
     // Same as the MuJoCo formula with m = 2T, D = 1, n = 1e4.
-    CHECK(rel_close(r.bits, rl_complexity(1e-3, 1e4, 2 * T, 1, 1e-3).bits, 1e-12));
+    RlTask rl;
+    rl.error = 1e-3, rl.n = 1e4, rl.m = 2 * T, rl.action_dim = 1, rl.resolution = 1e-3;
+    CHECK(rel_close(r.bits, rl_complexity(rl).bits, 1e-12));
     // Closed form of the spec: (2(2π/δ)^{2T}π^T/Γ(T+1) − n)·[log2(4π²/√3) + ½log2 T − log2 δ − log2(n)/(2T) − log2 ε].
     const double pi = detail::kPi, d = 1e-3, n = 1e4;
     const double lead = 2 * std::pow(2 * pi / d, 2 * T) * std::pow(pi, T) / std::tgamma(T + 1.0) - n;
@@ -121,13 +126,22 @@ TEST_CASE("V5 RL rows: cartpole T=1..5 and MuJoCo") {
                       std::log2(n) / (2 * T) - std::log2(1e-3);
     CHECK(rel_close(r.bits, lead * lt, 1e-12));
   }
-  CHECK(rel_close(rl_complexity(1e-3, 1e6, 6, 2, 1e-3).bits, 2.9141544325979252e+25, 1e-10));
-  CHECK(rel_close(rl_complexity(1e-3, 1e6, 15, 4, 1e-3).bits, 7.6130112212490558e+58, 1e-10));
-  CHECK(rel_close(rl_complexity(1e-3, 1e6, 17, 6, 1e-3).bits, 1.7183989133177713e+66, 1e-10));
+  const auto mujoco = [](double m, double action_dim) {
+    RlTask t;  // defaults: ε = δ = 1e-3, n = 1e6
+    t.m = m, t.action_dim = action_dim;
+    return t;
+  };
+  CHECK(rel_close(rl_complexity(mujoco(6, 2)).bits, 2.9141544325979252e+25, 1e-10));   // Reacher
+  CHECK(rel_close(rl_complexity(mujoco(15, 4)).bits, 7.6130112212490558e+58, 1e-10));  // Hopper
+  CHECK(rel_close(rl_complexity(mujoco(17, 6)).bits, 1.7183989133177713e+66, 1e-10));  // Half-Cheetah
   // Reacher vs ε (spec table, 5 digits).
   const double eps[] = {0.1, 0.01, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8};
   const double reacher[] = {2.0692e25, 2.4917e25, 2.9142e25, 3.3367e25, 3.7592e25, 4.1817e25, 4.6042e25, 5.0267e25};
-  for (int i = 0; i < 8; ++i) CHECK(rel_close(rl_complexity(eps[i], 1e6, 6, 2, 1e-3).bits, reacher[i], 5e-5));
+  for (int i = 0; i < 8; ++i) {
+    RlTask t = mujoco(6, 2);
+    t.error = eps[i];
+    CHECK(rel_close(rl_complexity(t).bits, reacher[i], 5e-5));
+  }
 }
 
 TEST_CASE("V6 Omniglot 20-way 1-shot meta-learning form") {
@@ -157,18 +171,45 @@ TEST_CASE("Task union equals the general form with the reference's arguments") {
   ClassificationTask a, b;
   a.error = 0.01; a.n = 1000; a.m = 5; a.radius = 3; a.classes = 10; a.resolution = 1.5;
   b.error = 0.2; b.n = 50; b.m = 4; b.radius = 4; b.classes = 3; b.resolution = 0.5;
-  const auto u = task_union_complexity(a, b);
+  TaskUnion ab;
+  ab.primary = a;
+  ab.secondary = b;
+  const auto u = task_union_complexity(ab);
   ComplexityInputs in;
   in.error = 0.01; in.n = 50000; in.m = 9; in.radius = 5; in.discrete_combinations = 30;
   in.resolution = 1.5; in.output_dim = 10; in.output_bound = 1;
   CHECK(u.bits == inductive_bias_complexity(in).bits);
   CHECK(u.form == "union");
   CHECK(u.to_json()["inputs"]["output_dim"] == 10.0);
+  // The primary task alone sets ε, δ and D: swapping the roles changes all three.
+  TaskUnion ba;
+  ba.primary = b;
+  ba.secondary = a;
+  const auto v = task_union_complexity(ba);
+  CHECK(v.inputs.error == 0.2);
+  CHECK(v.inputs.resolution == 0.5);
+  CHECK(v.inputs.output_dim == 3.0);
+  CHECK(v.inputs.n == u.inputs.n);
+  CHECK(v.inputs.discrete_combinations == u.inputs.discrete_combinations);
+  CHECK(v.bits != u.bits);
+  // The secondary task's ε and δ are unused, but still validated.
+  ab.secondary.error = 123;
+  ab.secondary.resolution = 7;
+  CHECK(task_union_complexity(ab).bits == u.bits);
+  ab.secondary.classes = 1;
+  CHECK_THROWS_WITH(task_union_complexity(ab), Catch::Contains("'secondary.classes' = 1"));
+  ab.secondary.classes = 3;
+  ab.primary.resolution = 0;
+  CHECK_THROWS_WITH(task_union_complexity(ab), Catch::Contains("'primary.resolution' = 0"));
 }
 
 TEST_CASE("Scaling: linear in −log2 ε, log fields finite past double range") {
-  const auto a = classification_complexity(0.1, 60000, 14, 17.179045827183984, 10, 2.3987084824335305);
-  const auto b = classification_complexity(0.05, 60000, 14, 17.179045827183984, 10, 2.3987084824335305);
+  ClassificationTask mnist;
+  mnist.error = 0.1, mnist.n = 60000, mnist.m = 14, mnist.radius = 17.179045827183984, mnist.classes = 10;
+  mnist.resolution = 2.3987084824335305;
+  const auto a = classification_complexity(mnist);
+  mnist.error = 0.05;
+  const auto b = classification_complexity(mnist);
   CHECK(rel_close(b.bits - a.bits, a.dim_theta_q, 1e-9));  // halving ε adds one bit per dimension
   ComplexityInputs big;
   big.error = 1e-3; big.n = 10; big.m = 400; big.radius = 1e6; big.resolution = 1e-3; big.output_dim = 1e50;
@@ -190,6 +231,33 @@ TEST_CASE("Bad P1 input throws with a clear message") {
   CHECK_THROWS_WITH(inductive_bias_complexity(in), Catch::Contains("'m' = 0.5"));
   in.m = std::nan("");
   CHECK_THROWS_AS(inductive_bias_complexity(in), std::invalid_argument);
-  CHECK_THROWS_AS(classification_complexity(0.1, 10, 2, 1, 1, 1), std::invalid_argument);
+  ClassificationTask t;
+  t.classes = 1;
+  CHECK_THROWS_WITH(classification_complexity(t), Catch::Contains("'classes' = 1"));
+  t.classes = 2;
+  t.resolution = -1;
+  CHECK_THROWS_WITH(classification_complexity(t), Catch::Contains("'resolution' = -1"));
+  t.resolution = 1;
+  t.m = std::nan("");
+  CHECK_THROWS_WITH(classification_complexity(t), Catch::Contains("'m'"));
+  RlTask rl;
+  rl.action_dim = 0.5;
+  CHECK_THROWS_WITH(rl_complexity(rl), Catch::Contains("'action_dim' = 0.5"));
   CHECK_THROWS_AS(cartpole_complexity(0), std::invalid_argument);
 }
+
+// The positional classification form is [[deprecated]] (six doubles are easy to misorder) but still agree.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+TEST_CASE("The deprecated positional classification form equals the named one") {
+  ClassificationTask t;
+  t.error = 0.001, t.n = 60000, t.m = 14, t.radius = 17.179045827183984, t.classes = 10, t.resolution = 2.3987084824335305;
+  CHECK(classification_complexity(0.001, 60000, 14, 17.179045827183984, 10, 2.3987084824335305).bits ==
+        classification_complexity(t).bits);
+  CHECK_THROWS_AS(classification_complexity(0.1, 10, 2, 1, 1, 1), std::invalid_argument);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif

@@ -2,7 +2,9 @@
 // GP hypotheses, the loss-model fits, the intervals, the GP posterior and bad input.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <sstream>
 
 #include "genlab/bias/exact.hpp"
 #include "genlab/bias/gp_posterior.hpp"
@@ -85,16 +87,39 @@ TEST_CASE("Generalized χ² log CDF: unequal weights against closed forms and Im
 TEST_CASE("Cumulant fit: exact on exact cumulants, Satterthwaite fallback") {
   const auto law = sample::gp_loss_law(isotropic_space());
   const auto m = ncx2_from_cumulants(law.cumulant(1), law.cumulant(2), law.cumulant(3));
-  CHECK(m.method == "cumulants");
+  CHECK(m.method == stats::Ncx2FitMethod::cumulants);
+  CHECK(m.to_json()["method"] == "cumulants");  // JSON keeps the method's name
   CHECK(m.df == Approx(100).epsilon(1e-9));
   CHECK(m.nc == Approx(10).epsilon(1e-9));
   CHECK(m.scale == Approx(0.01).epsilon(1e-9));
   // κ3 too small for any noncentral fit → λ = 0, 2-moment match.
   const auto f = ncx2_from_cumulants(1.0, 0.5, 0.0);
-  CHECK(f.method == "satterthwaite");
+  CHECK(f.method == stats::Ncx2FitMethod::satterthwaite);
+  CHECK(f.to_json()["method"] == "satterthwaite");
   CHECK(f.nc == 0);
   CHECK(f.scale == Approx(0.25));
   CHECK(f.df == Approx(4));
+  // One implementation: the bias fit is stats::cumulant_fit, bit for bit, on both branches, and on
+  // the exact law equals stats::fit of the same generalized χ².
+  for (const auto& k : {std::array<double, 3>{law.cumulant(1), law.cumulant(2), law.cumulant(3)},
+                        std::array<double, 3>{1.0, 0.5, 0.0}, std::array<double, 3>{2.0, 3.0, 50.0},
+                        std::array<double, 3>{2.0, 3.0, std::nan("")}}) {
+    const ScaledNcx2 b = ncx2_from_cumulants(k[0], k[1], k[2]);
+    const stats::Ncx2Fit s = stats::cumulant_fit(k[0], k[1], k[2]);
+    CHECK(b.df == s.law.df);
+    CHECK(b.nc == s.law.nc);
+    CHECK(b.scale == s.law.scale);
+    CHECK(b.method == s.method);
+    CHECK(b.law().scale == s.law.scale);
+  }
+  const stats::Ncx2Fit exact = stats::fit(law.to_stats());
+  CHECK(m.df == exact.law.df);
+  CHECK(m.scale == exact.law.scale);
+  std::ostringstream os;
+  os << f.method;
+  CHECK(os.str() == "satterthwaite");
+  CHECK_THROWS_WITH(ncx2_from_cumulants(0, 1, 1), Catch::Contains("'k1' = 0"));
+  CHECK_THROWS_WITH(ncx2_from_cumulants(1, -1, 1), Catch::Contains("'k2' = -1"));
 }
 
 TEST_CASE("V10 sampled: 10,000 GP hypotheses, MLE ncx2 fit within the stated tolerance") {
@@ -104,7 +129,8 @@ TEST_CASE("V10 sampled: 10,000 GP hypotheses, MLE ncx2 fit within the stated tol
   const auto r = gp_exact_inductive_bias(isotropic_space(), 10000, 2024, eps, opt);
   INFO("df " << r.model.df << " nc " << r.model.nc << " s " << r.model.scale);
   CHECK(r.samples == 10000);
-  CHECK(r.model.method == "maximum_likelihood");
+  CHECK(r.model.method == stats::Ncx2FitMethod::maximum_likelihood);
+  CHECK(r.to_json()["model"]["method"] == "maximum_likelihood");
   // λ is weakly identified: the global likelihood maximum of this sample sits at (ν, λ, s) ≈
   // (59, 115, 0.0063), log-likelihood 5.5 above the truth (100, 10, 0.01). The spec's tolerances
   // (0.06 / 0.2 nats, from scipy's start-dependent fit) are therefore checked against 3 Fisher sds.
@@ -209,6 +235,70 @@ TEST_CASE("GP posterior by Cholesky: interpolation, far test points, kernels") {
   const auto far = gp_posterior(Kernel{}, X, Y, Xt, Eigen::MatrixXd::Zero(3, 2));
   CHECK(far.space.mean.cwiseAbs().maxCoeff() < 1e-12);
   CHECK((far.space.covariance - Eigen::MatrixXd::Identity(3, 3)).cwiseAbs().maxCoeff() < 1e-12);
+}
+
+TEST_CASE("GP posterior exposes its weights alpha and the loss law's terms in eigen order") {
+  Eigen::MatrixXd X(5, 2);
+  X << 0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.3;
+  const Eigen::MatrixXd Y = one_hot({0, 1, 2, 1, 0}, 3);
+  Eigen::MatrixXd Xs(6, 2);
+  Xs << 0, 0, 0.2, 0.9, 1.7, 0.4, -0.5, 0.5, 0.8, 0.8, 2, 2;  // row 0 is training point 0
+  const Eigen::MatrixXd Ys = one_hot({0, 1, 2, 0, 1, 2}, 3);
+  Kernel k;
+  k.bandwidth = 0.7;
+  const GpPosterior p = gp_posterior(k, X, Y, Xs, Ys);
+  // α: n_train × k, solves (K_XX + τI) α = Y, and μ = K_*X α.
+  REQUIRE(p.alpha.rows() == 5);
+  REQUIRE(p.alpha.cols() == 3);
+  const Eigen::MatrixXd Kxx = kernel_matrix(k, X, X) + p.jitter * Eigen::MatrixXd::Identity(5, 5);
+  CHECK((Kxx * p.alpha - Y).cwiseAbs().maxCoeff() < 1e-9);
+  CHECK((kernel_matrix(k, Xs, X) * p.alpha - p.space.mean).cwiseAbs().maxCoeff() < 1e-12);
+  // The terms: one per eigen-direction of Σ, ascending eigenvalue, in GpFactor's order.
+  const sample::GpFactor f = p.factor();
+  const std::vector<sample::GpLossTerm> terms = p.loss_terms();
+  REQUIRE(terms.size() == 6);
+  stats::GeneralizedChiSquared built;
+  int in_offset = 0;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    const auto& t = terms[i];
+    INFO("term " << i);
+    CHECK(t.eigen_index == static_cast<Eigen::Index>(i));
+    CHECK(t.eigenvalue == f.sqrt_eigenvalues[t.eigen_index] * f.sqrt_eigenvalues[t.eigen_index]);
+    if (i > 0) CHECK(t.eigenvalue >= terms[i - 1].eigenvalue);
+    const double d2 = f.rotated_residual.row(t.eigen_index).squaredNorm();
+    if (t.in_offset) {
+      ++in_offset;
+      CHECK(t.weight == 0);
+      CHECK(t.offset == d2 / 18);
+      built.offset += t.offset;
+    } else {
+      CHECK(t.weight == t.eigenvalue / 18);  // λ_i / (N_t k)
+      CHECK(t.dof == 3);
+      CHECK(t.noncentrality == d2 / t.eigenvalue);
+      CHECK(t.offset == 0);
+      built.weights.push_back(t.weight);
+      built.dofs.push_back(t.dof);
+      built.noncentralities.push_back(t.noncentrality);
+    }
+  }
+  CHECK(in_offset >= 1);  // the test point on training point 0 has (numerically) no variance
+  // The law built from the terms is the one loss_law() returns, bit for bit ...
+  const stats::GeneralizedChiSquared law = p.loss_law();
+  CHECK(law.weights == built.weights);
+  CHECK(law.dofs == built.dofs);
+  CHECK(law.noncentralities == built.noncentralities);
+  CHECK(law.offset == built.offset);
+  // ... and the one the estimator evaluates for law_nats.
+  ExactIbOptions opt;
+  opt.fit = LossFit::cumulants;
+  opt.fisher_interval = false;
+  const double mu = stats::mean(built);
+  const auto r = gp_exact_inductive_bias(p.space, 200, 3, {0.5 * mu, mu, 1.5 * mu}, opt);
+  for (const auto& e : r.estimates) {
+    INFO("error " << e.error);
+    CHECK(e.law_nats == -stats::log_cdf(built, e.error));
+    CHECK(std::isfinite(e.law_nats));
+  }
 }
 
 TEST_CASE("Bad exact-IB input throws") {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "genlab/bias/detail/constants.hpp"
@@ -46,7 +47,7 @@ inline double log_binomial(double a, double b) {
   return std::lgamma(a + 1) - std::lgamma(b + 1) - std::lgamma(c + 1);
 }
 
-inline void require_finite_positive(double v, const char* where, const char* name) {
+inline void require_finite_positive(double v, const char* where, std::string_view name) {
   core::require(std::isfinite(v) && v > 0, where, name, v, "a finite number > 0");
 }
 }  // namespace detail
@@ -186,35 +187,85 @@ inline ComplexityResult inductive_bias_complexity(const ComplexityInputs& in) {
   return r;
 }
 
+/// One classification task of Boopathy et al. (ICML 2023, §3; task_difficulty.py
+/// classification_task_difficulty), each field named after the paper's symbol. Use it with
+/// classification_complexity() and, as TaskUnion's parts, with task_union_complexity():
+///   bias::ClassificationTask mnist;
+///   mnist.error = 1e-3, mnist.n = 60000, mnist.m = 14, mnist.radius = 17.179045827183984;
+///   mnist.classes = 10, mnist.resolution = 2.3987084824335305;
+///   bias::classification_complexity(mnist).bits;  // 1.484804e16
+struct ClassificationTask {
+  double error = 0.01;     ///< ε: desired test error, already divided by the loss's Lipschitz constant L_L (> 0)
+  double n = 1;            ///< n: number of training points (> 0; real-valued)
+  double m = 1;            ///< m: intrinsic dimension of the data manifold (>= 1)
+  double radius = 1;       ///< R = max ‖x‖₂, radius of the m-sphere modelling the data (> 0)
+  double classes = 2;      ///< k: number of classes (>= 2); P = k, D = k − 1
+  double resolution = 1;   ///< δ: spatial resolution, the minimum distance between classes (> 0)
+
+  /// Throws std::invalid_argument naming the field (prefixed by `prefix`, e.g. "primary.") for a
+  /// non-finite or out-of-range value.
+  void validate(const char* where = "genlab::bias::ClassificationTask", const std::string& prefix = "") const {
+    detail::require_finite_positive(error, where, prefix + "error");
+    detail::require_finite_positive(n, where, prefix + "n");
+    core::require(std::isfinite(m) && m >= 1, where, prefix + "m", m, "a finite intrinsic dimension >= 1");
+    detail::require_finite_positive(radius, where, prefix + "radius");
+    core::require(std::isfinite(classes) && classes >= 2, where, prefix + "classes", classes, "a finite count >= 2");
+    detail::require_finite_positive(resolution, where, prefix + "resolution");
+  }
+};
+
 /// Classification form (classification_task_difficulty with explicit inputs): P = k classes,
-/// D = k−1, B = 1. error = ε/L_L, n training points, intrinsic dimension m, R = max ‖x‖₂,
-/// δ = minimum distance between classes. Bits. The P1 benchmarks: MNIST (0.001, 60000, 14,
-/// 17.179..., 10, 2.3987...) = 1.484804e16 bits.
-inline ComplexityResult classification_complexity(double error, double n, double m, double radius,
-                                                  double classes, double resolution) {
-  core::require(std::isfinite(classes) && classes >= 2, "genlab::bias::classification_complexity",
-                "classes", classes, "a finite count >= 2");
+/// D = k−1, B = 1, the general estimate otherwise (Boopathy et al., ICML 2023, §3). Bits. The
+/// paper's benchmark MNIST (ε 0.001, n 60000, m 14, R 17.179..., k 10, δ 2.3987...) gives
+/// 1.484804e16 bits. Throws std::invalid_argument naming the bad field. O(1).
+inline ComplexityResult classification_complexity(const ClassificationTask& t) {
+  t.validate("genlab::bias::classification_complexity");
   ComplexityInputs in;
-  in.error = error;
-  in.n = n;
-  in.m = m;
-  in.radius = radius;
-  in.discrete_combinations = classes;
-  in.resolution = resolution;
-  in.output_dim = classes - 1;
+  in.error = t.error;
+  in.n = t.n;
+  in.m = t.m;
+  in.radius = t.radius;
+  in.discrete_combinations = t.classes;
+  in.resolution = t.resolution;
+  in.output_dim = t.classes - 1;
   in.output_bound = 1;
   ComplexityResult r = inductive_bias_complexity(in);
   r.form = "classification";
   return r;
 }
 
+/// Positional form of classification_complexity(const ClassificationTask&): six doubles that are
+/// easy to misorder. Kept for source compatibility only.
+[[deprecated("use classification_complexity(const ClassificationTask&): named fields error, n, m, radius, classes, "
+             "resolution")]] inline ComplexityResult
+classification_complexity(double error, double n, double m, double radius, double classes, double resolution) {
+  ClassificationTask t;
+  t.error = error, t.n = n, t.m = m, t.radius = radius, t.classes = classes, t.resolution = resolution;
+  return classification_complexity(t);
+}
+
+/// One reinforcement-learning task of Boopathy et al. (ICML 2023, §3 and its RL experiments;
+/// task_difficulty.py mujoco_difficulty / rl_difficulty), fields named after the paper's symbols.
+/// Defaults are the MuJoCo settings (n = 1e6 steps, δ = ε = 0.001).
+struct RlTask {
+  double error = 1e-3;       ///< ε: desired error (> 0)
+  double n = 1e6;            ///< n: number of training steps (> 0)
+  double m = 1;              ///< m: dimension of the observation torus (>= 1)
+  double action_dim = 1;     ///< D: action dimension (>= 1)
+  double resolution = 1e-3;  ///< δ: angular resolution in radians (> 0)
+};
+
 /// Reinforcement-learning form (mujoco_difficulty / rl_difficulty): the observation space is an
 /// m-torus of angles (R = 1, M = 2π/δ), E is replaced by the Weyl count V_m(M) = π^{m/2}M^m/Γ(m/2+1),
 /// P = 1, B = 1, D = action dimension:
 ///   Ĩ = D(2V_m(2π/δ) − n)·[log2(4π²/√6) + log2 D + ½log2 m − log2 δ − (1/m)log2 n − log2 ε]  bits.
 /// In the result K = M (a frequency, not a degree), L_f = 2π√D/δ and W = sqrt(m/6)·2π·n^{−1/m}.
-inline ComplexityResult rl_complexity(double error, double n, double m, double action_dim, double resolution) {
+/// Reacher (m 6, D 2) = 2.9142e25 bits. Throws std::invalid_argument naming the bad field. O(1).
+inline ComplexityResult rl_complexity(const RlTask& t) {
   const char* where = "genlab::bias::rl_complexity";
+  const double error = t.error, n = t.n, m = t.m, action_dim = t.action_dim, resolution = t.resolution;
+  core::require(std::isfinite(action_dim) && action_dim >= 1, where, "action_dim", action_dim,
+                "a finite action dimension >= 1");
   ComplexityInputs in;
   in.error = error;
   in.n = n;
@@ -244,7 +295,9 @@ inline ComplexityResult rl_complexity(double error, double n, double m, double a
 inline ComplexityResult cartpole_complexity(int observations, double n = 1e4, double resolution = 1e-3,
                                             double error = 1e-3) {
   core::require(observations >= 1, "genlab::bias::cartpole_complexity", "observations", observations, ">= 1");
-  ComplexityResult r = rl_complexity(error, n, 2.0 * observations, 1, resolution);
+  RlTask t;
+  t.error = error, t.n = n, t.m = 2.0 * observations, t.action_dim = 1, t.resolution = resolution;
+  ComplexityResult r = rl_complexity(t);
   r.form = "cartpole";
   return r;
 }
@@ -305,18 +358,27 @@ inline ComplexityResult few_shot_complexity(const FewShotInputs& f) {
   return r;
 }
 
-/// One classification task for task unions.
-struct ClassificationTask {
-  double error = 0.01, n = 1, m = 1, radius = 1, classes = 2, resolution = 1;
+/// Union of two classification tasks (combined_task_diff): the roles are not symmetric, so they
+/// are named. `primary` sets ε, δ and D; `secondary` contributes only its n, m, R and k.
+///   bias::TaskUnion u;
+///   u.primary = mnist;      // ε, δ and D = k come from here
+///   u.secondary = cifar10;
+///   bias::task_union_complexity(u);
+struct TaskUnion {
+  ClassificationTask primary;    ///< sets ε = primary.error, δ = primary.resolution, D = primary.classes
+  ClassificationTask secondary;  ///< contributes n, m, R and k only (its error and resolution are unused)
 };
 
-/// Union of two classification tasks (combined_task_diff): the product task has n1·n2 points,
-/// dimension m1+m2, radius sqrt(R1²+R2²), P = k1·k2, δ = δ1, ε = ε1, B = 1 and — as in the
-/// reference code, not k1−1 — D = k1.
-inline ComplexityResult task_union_complexity(const ClassificationTask& a, const ClassificationTask& b) {
+/// Ĩ of the product task (Boopathy et al., ICML 2023, §3; task_difficulty.py combined_task_diff):
+/// n1·n2 points, dimension m1+m2, radius sqrt(R1²+R2²), P = k1·k2, δ = δ1, ε = ε1, B = 1 and — as in
+/// the reference code, not k1−1 — D = k1 (1 = primary, 2 = secondary). Bits. Throws
+/// std::invalid_argument naming the bad field ("primary.classes", ...). O(1).
+inline ComplexityResult task_union_complexity(const TaskUnion& u) {
   const char* where = "genlab::bias::task_union_complexity";
-  core::require(a.classes >= 2, where, "a.classes", a.classes, ">= 2");
-  core::require(b.classes >= 2, where, "b.classes", b.classes, ">= 2");
+  const ClassificationTask& a = u.primary;
+  const ClassificationTask& b = u.secondary;
+  a.validate(where, "primary.");
+  b.validate(where, "secondary.");
   ComplexityInputs in;
   in.error = a.error;
   in.n = a.n * b.n;

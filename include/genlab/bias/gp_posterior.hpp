@@ -1,15 +1,18 @@
 #ifndef GENLAB_BIAS_GP_POSTERIOR_HPP
 #define GENLAB_BIAS_GP_POSTERIOR_HPP
-// Kernel (Gaussian-process) hypothesis space of the exact inductive bias (P2 Algorithm 1, spec
-// §2.2 A): hypotheses h(x) = φ(x)ᵀθ, θ ~ N(0, I), conditioned on fitting the training data exactly.
+// Kernel (Gaussian-process) hypothesis space of the exact inductive bias (Boopathy, Yue, Hwang,
+// Iyer, Fiete, "Towards Exact Computation of Inductive Bias", IJCAI 2024, Algorithm 1 and §3.3):
+// hypotheses h(x) = φ(x)ᵀθ, θ ~ N(0, I), conditioned on fitting the training data exactly.
 // The noise-free posterior at the test points is computed by Cholesky (never by the reference's
 // Adam iterations):
 //     K_XX + τI = L Lᵀ,  α = K_XX⁻¹ Y,  μ = K_*X α,  Σ = K_** − K_*X K_XX⁻¹ K_X*
 // with the smallest jitter τ ∈ {0, 1e-12, 1e-11, …, 1e-6}·mean(diag K_XX) that makes the
-// factorisation succeed. The result is the genlab::sample::GpHypothesisSpace the samplers draw from.
+// factorisation succeed. The result is the genlab::sample::GpHypothesisSpace the samplers draw from,
+// with the weights α and the generalized χ² law of the test MSE (loss_terms(), loss_law()) exposed.
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -17,6 +20,7 @@
 #include "genlab/core/error.hpp"
 #include "genlab/sample/gaussian_process.hpp"
 #include "genlab/stats/constants.hpp"
+#include "genlab/stats/generalized_chi_squared.hpp"
 
 namespace genlab::bias {
 
@@ -85,6 +89,19 @@ struct GpPosterior {
   sample::GpHypothesisSpace space;  ///< mean, covariance, targets at the test points
   Kernel kernel;
   double jitter = 0;                ///< τ added to the diagonal of K_XX
+  /// α = (K_XX + τI)⁻¹ Y_train, n_train × k: the posterior mean is μ(x) = Σ_i k(x, x_i) α_i, so
+  /// space.mean = K_*X α (row i of α belongs to training point i, column c to output c).
+  Eigen::MatrixXd alpha;
+
+  /// The eigendecomposition of the test covariance every sampler and the loss law work from.
+  sample::GpFactor factor() const { return sample::factor_gp(space); }
+  /// The loss law's terms, one per eigen-direction of space.covariance in ascending eigenvalue
+  /// order (sample::gp_loss_terms; in_offset terms are the constant part).
+  std::vector<sample::GpLossTerm> loss_terms() const { return sample::gp_loss_terms(factor()); }
+  /// The exact law of a posterior hypothesis's test MSE, Q = offset + Σ_j w_j χ'²_k(δ_j), terms in
+  /// loss_terms()' order with the in_offset ones summed into offset: the same law
+  /// gp_exact_inductive_bias(space, ...) evaluates for law_nats.
+  stats::GeneralizedChiSquared loss_law() const { return sample::gp_loss_law(factor()).to_stats(); }
 };
 
 /// Noise-free GP posterior of the kernel hypothesis space at the test points, conditioned on
@@ -125,7 +142,8 @@ inline GpPosterior gp_posterior(const Kernel& kernel, const Eigen::MatrixXd& x_t
                 "a positive definite kernel matrix with jitter <= 1e-6 * mean diagonal (duplicate or degenerate "
                 "training inputs?)");
   const Eigen::MatrixXd V = llt.matrixL().solve(Kxs);  // L⁻¹ K_X*
-  post.space.mean = Kxs.transpose() * llt.solve(y_train);
+  post.alpha = llt.solve(y_train);
+  post.space.mean = Kxs.transpose() * post.alpha;
   post.space.covariance = Kss - V.transpose() * V;
   post.space.covariance = 0.5 * (post.space.covariance + post.space.covariance.transpose());
   post.space.targets = y_test;

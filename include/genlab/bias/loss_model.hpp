@@ -7,10 +7,13 @@
 //    and Hessian of the Poisson-mixture density. The reference runs scipy's Nelder–Mead (fmin) from
 //    ν = λ = 1; here the start is the cumulant fit below, which lands on the same maximum in a few
 //    Newton steps and avoids the far-off points where the (1, 1) start can stall.
-//  * cumulant matching (stats/noncentral_chi_squared_fit.hpp): κ1 = s(ν+λ), κ2 = 2s²(ν+2λ), κ3 = 8s³(ν+3λ) →
+//  * cumulant matching: stats::cumulant_fit (stats/noncentral_chi_squared_fit.hpp) on the sample's
+//    k-statistics, the one implementation of κ1 = s(ν+λ), κ2 = 2s²(ν+2λ), κ3 = 8s³(ν+3λ) →
 //      s = [κ2 − sqrt(κ2² − κ1κ3/2)]/(2κ1), λ = κ2/(2s²) − κ1/s, ν = κ1/s − λ,
 //    falling back to the 2-moment (Satterthwaite) match λ = 0, s = κ2/(2κ1), ν = 2κ1²/κ2 when the
 //    discriminant is negative or λ would be < 0.
+// The fit's method is the enum stats::Ncx2FitMethod; JSON writes it as the strings
+// "maximum_likelihood", "cumulants", "satterthwaite" (stats::to_string).
 
 #include <algorithm>
 #include <array>
@@ -26,24 +29,30 @@
 
 #include "genlab/bias/noncentral_chi_squared.hpp"
 #include "genlab/stats/constants.hpp"
+#include "genlab/stats/noncentral_chi_squared_fit.hpp"
+#include "genlab/stats/scaled_noncentral_chi_squared.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/parallel.hpp"
 
 namespace genlab::bias {
 
-/// L ~ scale · χ'²_df(nc).
+/// L ~ scale · χ'²_df(nc), with how it was fitted.
 struct ScaledNcx2 {
   double df = 1, nc = 0, scale = 1;
-  std::string method;  ///< "cumulants", "satterthwaite" (cumulant fallback) or "maximum_likelihood"
+  /// cumulants, satterthwaite (the cumulant fit's fallback) or maximum_likelihood; written to JSON
+  /// as that name (stats::to_string).
+  stats::Ncx2FitMethod method = stats::Ncx2FitMethod::cumulants;
   double log_likelihood = 0;  ///< total, for maximum_likelihood (0 otherwise)
   int evaluations = 0;        ///< likelihood evaluations of the fit
 
   /// −ln P(L <= error) in nats (exact log-space CDF).
   double neg_log_cdf(double error) const { return ncx2_neg_log_cdf(error / scale, df, nc); }
   double mean() const { return scale * (df + nc); }
+  /// The fitted law as a genlab::stats value type (validated: throws if df, nc, scale are bad).
+  stats::ScaledNoncentralChiSquared law() const { return stats::ScaledNoncentralChiSquared(scale, df, nc); }
   core::Json to_json() const {
-    return core::Json{{"df", df}, {"nc", nc}, {"scale", scale}, {"method", method},
+    return core::Json{{"df", df}, {"nc", nc}, {"scale", scale}, {"method", stats::to_string(method)},
                       {"log_likelihood", log_likelihood}, {"evaluations", evaluations}};
   }
 };
@@ -70,31 +79,18 @@ inline std::array<double, 3> sample_cumulants(const std::vector<double>& x) {
   return {mean, n / (n - 1) * m2, n * n / ((n - 1) * (n - 2)) * m3};
 }
 
-/// Scaled ncx2 matching cumulants κ1 > 0, κ2 > 0, κ3 (with the Satterthwaite fallback).
+/// Scaled ncx2 matching cumulants κ1 > 0, κ2 > 0, κ3 (with the Satterthwaite fallback): the
+/// closed form of stats::cumulant_fit, as a ScaledNcx2 (method cumulants or satterthwaite). O(1).
 inline ScaledNcx2 ncx2_from_cumulants(double k1, double k2, double k3) {
   const char* where = "genlab::bias::ncx2_from_cumulants";
   core::require(std::isfinite(k1) && k1 > 0, where, "k1", k1, "> 0 (losses must have a positive mean)");
   core::require(std::isfinite(k2) && k2 > 0, where, "k2", k2, "> 0 (losses must not all be equal)");
+  const stats::Ncx2Fit f = stats::cumulant_fit(k1, k2, k3);
   ScaledNcx2 m;
-  const double disc = k2 * k2 - 0.5 * k1 * k3;
-  if (std::isfinite(k3) && disc >= 0) {
-    const double s = (k2 - std::sqrt(disc)) / (2 * k1);
-    if (s > 0) {
-      const double nc = k2 / (2 * s * s) - k1 / s;
-      const double df = k1 / s - nc;
-      if (nc >= 0 && df > 0) {
-        m.scale = s;
-        m.nc = nc;
-        m.df = df;
-        m.method = "cumulants";
-        return m;
-      }
-    }
-  }
-  m.scale = k2 / (2 * k1);
-  m.nc = 0;
-  m.df = 2 * k1 * k1 / k2;
-  m.method = "satterthwaite";
+  m.df = f.law.df;
+  m.nc = f.law.nc;
+  m.scale = f.law.scale;
+  m.method = f.method;
   return m;
 }
 
@@ -400,7 +396,7 @@ inline ScaledNcx2 fit_ncx2_mle(const std::vector<double>& losses, const MleFitOp
   m.df = std::exp(th[0]);
   m.nc = boundary ? 0.0 : std::exp(th[1]);
   m.scale = std::exp(th[2]);
-  m.method = "maximum_likelihood";
+  m.method = stats::Ncx2FitMethod::maximum_likelihood;
   m.log_likelihood = cur.value;
   m.evaluations = evals;
   return m;

@@ -117,22 +117,59 @@ inline GpFactor factor_gp(const GpHypothesisSpace& space) {
   return f;
 }
 
-/// The exact law of a GP hypothesis's test MSE (IJCAI 2024, §3.3): L = offset + Σ_i w_i χ'²_k(δ_i) with
-/// w_i = λ_i/(N_t k), δ_i = Σ_c d_ic²/λ_i; eigen-directions with λ_i <= 1e-14·λ_max contribute
-/// the constant Σ_c d_ic²/(N_t k) to the offset instead. O(N_t k).
-inline GeneralizedChiSquare gp_loss_law(const GpFactor& f) {
-  GeneralizedChiSquare law;
+/// One eigen-direction i of the posterior covariance Σ = U Λ Uᵀ in the law of the test MSE:
+/// Σ_c (√λ_i z_ic + d_ic)²/(N_t k) = w_i χ'²_k(δ_i), or the constant Σ_c d_ic²/(N_t k) when λ_i is
+/// negligible (λ_i <= 1e-14·λ_max, or 0 after clipping).
+struct GpLossTerm {
+  Eigen::Index eigen_index = 0;  ///< i: column of GpFactor::eigenvectors (ascending eigenvalue)
+  double eigenvalue = 0;         ///< λ_i, clipped at 0
+  bool in_offset = false;        ///< λ_i negligible: the term is the constant `offset`, not a χ² term
+  double weight = 0;             ///< w_i = λ_i/(N_t k) (0 when in_offset)
+  double dof = 0;                ///< h_i = k, the number of output columns (0 when in_offset)
+  double noncentrality = 0;      ///< δ_i = Σ_c d_ic²/λ_i, d = Uᵀ(μ − Y) (0 when in_offset)
+  double offset = 0;             ///< Σ_c d_ic²/(N_t k) when in_offset, else 0
+};
+
+/// Every eigen-direction's term of the GP loss law, in the documented order: i = 0, 1, ..., N_t − 1,
+/// ascending eigenvalue λ_i (GpFactor::sqrt_eigenvalues' order, Eigen's SelfAdjointEigenSolver's).
+/// gp_loss_law() is exactly these terms: its j-th χ² term is the j-th term with in_offset = false,
+/// its offset the sum of the in_offset terms' offsets in this order. O(N_t k).
+inline std::vector<GpLossTerm> gp_loss_terms(const GpFactor& f) {
+  std::vector<GpLossTerm> terms;
+  terms.reserve(static_cast<std::size_t>(f.sqrt_eigenvalues.size()));
   const double scale = static_cast<double>(f.test_points() * f.outputs());
   const double lambda_max = f.sqrt_eigenvalues.size() ? f.sqrt_eigenvalues.maxCoeff() * f.sqrt_eigenvalues.maxCoeff() : 0.0;
   for (Eigen::Index i = 0; i < f.sqrt_eigenvalues.size(); ++i) {
-    const double lambda = f.sqrt_eigenvalues[i] * f.sqrt_eigenvalues[i];
+    GpLossTerm t;
+    t.eigen_index = i;
+    t.eigenvalue = f.sqrt_eigenvalues[i] * f.sqrt_eigenvalues[i];
     const double d2 = f.rotated_residual.row(i).squaredNorm();
-    if (lambda > 1e-14 * lambda_max && lambda > 0.0) {
-      law.weights.push_back(lambda / scale);
-      law.dof.push_back(static_cast<double>(f.outputs()));
-      law.noncentrality.push_back(d2 / lambda);
+    if (t.eigenvalue > 1e-14 * lambda_max && t.eigenvalue > 0.0) {
+      t.weight = t.eigenvalue / scale;
+      t.dof = static_cast<double>(f.outputs());
+      t.noncentrality = d2 / t.eigenvalue;
     } else {
-      law.offset += d2 / scale;
+      t.in_offset = true;
+      t.offset = d2 / scale;
+    }
+    terms.push_back(t);
+  }
+  return terms;
+}
+
+/// The exact law of a GP hypothesis's test MSE (IJCAI 2024, §3.3): L = offset + Σ_i w_i χ'²_k(δ_i) with
+/// w_i = λ_i/(N_t k), δ_i = Σ_c d_ic²/λ_i; eigen-directions with λ_i <= 1e-14·λ_max contribute
+/// the constant Σ_c d_ic²/(N_t k) to the offset instead. Terms in gp_loss_terms()' order
+/// (ascending λ_i). O(N_t k).
+inline GeneralizedChiSquare gp_loss_law(const GpFactor& f) {
+  GeneralizedChiSquare law;
+  for (const GpLossTerm& t : gp_loss_terms(f)) {
+    if (t.in_offset) {
+      law.offset += t.offset;
+    } else {
+      law.weights.push_back(t.weight);
+      law.dof.push_back(t.dof);
+      law.noncentrality.push_back(t.noncentrality);
     }
   }
   return law;

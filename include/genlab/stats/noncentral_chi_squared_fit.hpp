@@ -14,6 +14,7 @@
 //    λ < 0, i.e. κ3 too small or too large for any noncentral χ²).
 
 #include <cmath>
+#include <ostream>
 
 #include "genlab/core/error.hpp"
 #include "genlab/stats/generalized_chi_squared.hpp"
@@ -36,6 +37,9 @@ inline const char* to_string(Ncx2FitMethod m) {
   }
   return "?";
 }
+
+/// Writes to_string(m), so a method prints as its name.
+inline std::ostream& operator<<(std::ostream& os, Ncx2FitMethod m) { return os << to_string(m); }
 
 /// A fitted law and how it was fitted.
 struct Ncx2Fit {
