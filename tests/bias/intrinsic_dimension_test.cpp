@@ -1,5 +1,7 @@
-// Intrinsic dimension: V8 fixed numbers (shared/papers/inductive_bias.md §4), the blocked kNN
-// against brute force, duplicates, query subsets, uniform data on known manifolds, bad input.
+// Intrinsic dimension: V8 fixed numbers (Levina & Bickel, "Maximum Likelihood Estimation of
+// Intrinsic Dimension", NIPS 2004, with MacKay & Ghahramani's correction; Facco et al., "Estimating the
+// intrinsic dimension of datasets by a minimal neighborhood information", Sci. Rep. 2017, for
+// TwoNN), the blocked kNN against brute force, duplicates, query subsets, uniform data on known manifolds, bad input.
 #include <catch2/catch.hpp>
 
 #include <cmath>

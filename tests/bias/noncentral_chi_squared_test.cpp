@@ -1,4 +1,5 @@
-// Noncentral χ² in log space: V9 (shared/papers/inductive_bias.md §4) including the row where scipy
+// Noncentral χ² in log space: V9 (mpmath values of I = −ln F(ε/s; ν, λ), the loss model of Boopathy
+// et al., "Towards Exact Computation of Inductive Bias", IJCAI 2024, §3.3) including the row where scipy
 // underflows, the Sankaran compatibility mode, closed forms and the density.
 #include <catch2/catch.hpp>
 

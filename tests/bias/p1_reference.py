@@ -1,6 +1,7 @@
 """Independent 50-digit recomputation (mpmath) of the P1 numbers used in complexity_test.cpp.
 
-Formulas: /work/shared/papers/inductive_bias.md section 1.3 (FieteLab task_difficulty.py).
+Formulas: Boopathy et al., "Model-agnostic Measure of Generalization Difficulty", ICML 2023, §3,
+as implemented in FieteLab/inductive-bias-complexity task_difficulty.py difficulty().
 Run: .venv-bench/bin/python tests/bias/p1_reference.py  (not needed by the C++ tests).
 """
 import mpmath as mp

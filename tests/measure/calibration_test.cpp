@@ -1,4 +1,5 @@
-// ECE / RMS / Brier on the spec's example (compositional_measurement.md §6.3), binning rules,
+// ECE / RMS / Brier (as in Kadavath et al., "Language Models (Mostly) Know What They Know", arXiv
+// 2207.05221) on a worked example, binning rules,
 // bad input, and the reliability plot files (gnuplot optional).
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,5 @@
-// Scylla's gap edge cases, valley and critical complexity (compositional_measurement.md §6.1).
+// Scylla's gap edge cases, valley and critical complexity (Qi et al., "Quantifying Generalization
+// Complexity for Large Language Models", arXiv 2410.01769).
 #include <catch2/catch.hpp>
 
 #include <cmath>

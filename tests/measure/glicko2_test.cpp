@@ -1,5 +1,5 @@
-// Glicko-2 against Glickman's worked example ("Example of the Glicko-2 system") and the spec's
-// full-precision values (compositional_measurement.md §6.2).
+// Glicko-2 against Glickman's worked example (Glickman, "Example of the Glicko-2 system", 2013)
+// at full precision.
 #include <catch2/catch.hpp>
 
 #include <cmath>

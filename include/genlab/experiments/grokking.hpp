@@ -9,7 +9,9 @@
 //   -> a results folder: config.json, metrics.csv/.jsonl, checkpoint/, plots, summary.json.
 //
 // A killed run resumes from its checkpoint and continues exactly as if never interrupted.
-// Presets (spec: shared/papers/length_grokking.md §3):
+// Presets (Power et al., "Grokking: Generalization Beyond Overfitting on Small Algorithmic
+// Datasets", arXiv 2201.02177; Nanda et al., "Progress measures for grokking via mechanistic
+// interpretability", ICLR 2023, arXiv 2301.05217, training setup):
 //   quick  p = 53, 50% train, 1 layer, d 64, 4 heads, MLP 256, AdamW 1e-3 / wd 1 / β (0.9, 0.98),
 //          full batch: groks within minutes on a 2-core CPU
 //   nanda  p = 113, 30% train, 1 layer, d 128, 4 heads, MLP 512, no LN, full batch (groks ~9–14k)

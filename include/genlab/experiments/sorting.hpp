@@ -1,7 +1,8 @@
 #ifndef GENLAB_EXPERIMENTS_SORTING_HPP
 #define GENLAB_EXPERIMENTS_SORTING_HPP
 // Sorting length generalization, 20 -> 100 (Awasthi & Gupta 2023, "Improving Length-Generalization
-// in Transformers via Task Hinting", arXiv 2310.00726; spec: shared/papers/length_grokking.md §1).
+// in Transformers via Task Hinting", arXiv 2310.00726: the sorting task, its hint tasks and the
+// length-dependent attention scaling).
 //
 // Train a causal NoPE transformer on sorting lists of length <= 20, then decode greedily at every
 // length 1..100 and report exact-match accuracy per length, for a set of conditions (standard

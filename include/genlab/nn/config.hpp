@@ -2,8 +2,10 @@
 #define GENLAB_NN_CONFIG_HPP
 // The architecture of genlab's decoder-only transformer: one plain struct, validated, written to
 // and read from JSON (the checkpoint's config.json). Presets for the two models the grokking and
-// length-generalization experiments need: Nanda et al. 2023's 1-layer model (length_grokking.md
-// §3.2) and Power et al. 2022's 2-layer post-LN model (§3.1).
+// length-generalization experiments need: the 1-layer model of Nanda et al., "Progress measures
+// for grokking via mechanistic interpretability" (ICLR 2023, arXiv 2301.05217) and the 2-layer
+// post-LN model of Power et al., "Grokking: Generalization Beyond Overfitting on Small Algorithmic
+// Datasets" (arXiv 2201.02177).
 
 #include <cstdint>
 #include <string>
@@ -25,7 +27,8 @@ enum class Positions { none, learned, sinusoidal, rope };
 /// for a query that sees n keys (fixed log-n scaling, Awasthi & Gupta's reviewer baseline).
 /// tempered: q·k/√d_head · β_n with one learned β_n per context size n = 1..scale_length per
 /// layer, and for n > scale_length the least-squares line β = a + b·log n through β_2..β_L (the
-/// "length-dependent tempered softmax", length_grokking.md §1.4). n counts the keys a query
+/// "length-dependent tempered softmax" of Awasthi & Gupta, "Improving Length-Generalization in
+/// Transformers via Task Hinting", arXiv 2310.00726). n counts the keys a query
 /// attends to (its position + 1), so the rule is causal and works unchanged under a KV cache.
 enum class AttentionScale { inv_sqrt_d, log_n, tempered };
 /// MLP non-linearity. gelu is the exact erf form (PyTorch's nn.GELU default).

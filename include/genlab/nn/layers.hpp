@@ -264,7 +264,8 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
 // ---- loss ----------------------------------------------------------------------------------
 
 /// Cross-entropy of each row of logits against its target, with the log-sum-exp taken in double
-/// (float32 softmax collapse stalls grokking: length_grokking.md §3.3). Returns Σ_rows −log p
+/// (float32 softmax collapse stalls grokking, as Nanda et al., "Progress measures for grokking via
+/// mechanistic interpretability", ICLR 2023, warn for their float32 log-softmax). Returns Σ_rows −log p
 /// in nats (double). When dlogits is not null it receives (softmax − onehot) · grad_scale.
 /// correct[r] (if not null) is 1 when argmax (lowest index on ties) equals the target. O(R·V).
 template <class T>

@@ -2,7 +2,9 @@
 #define GENLAB_SAMPLE_MLP_HPP
 // Neural-network hypotheses: MLPs drawn from their initialization (the prior) and MLPs trained
 // from those inits to fit the training set — the network hypothesis space of exact inductive
-// bias (Boopathy et al., IJCAI 2024, /work/shared/papers/inductive_bias.md §2.2 B: Linear(in, w)
+// bias (Boopathy, Yue, Hwang, Iyer, Fiete, "Towards Exact Computation of Inductive Bias", IJCAI
+// 2024, Algorithm 1 with the neural-network hypothesis space of FieteLab/Exact-Inductive-Bias
+// nn_inductive_bias.py: Linear(in, w)
 // → depth × Linear(w, w) → Linear(w, out), ReLU between, PyTorch's default init, Adam on MSE
 // against one-hot targets).
 //

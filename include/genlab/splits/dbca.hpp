@@ -2,7 +2,10 @@
 #define GENLAB_SPLITS_DBCA_HPP
 // Distribution-based compositionality assessment: atom and compound divergence (Keysers et al.,
 // ICLR 2020), the greedy grow-from-empty MCD split and the TMCD swap split (Shaw et al., ACL 2021).
-// Spec: shared/papers/compositional_measurement.md §2.
+// Papers: Keysers et al., "Measuring Compositional Generalization: A Comprehensive Method on
+// Realistic Data", ICLR 2020 (§2, atom and compound divergence as Chernoff coefficients);
+// Shaw et al., "Compositional Generalization and Natural Language Variation: Can a Semantic
+// Parsing Approach Handle Both?", ACL 2021 (TMCD).
 //
 // Chernoff coefficient   C_α(P‖Q) = Σ_k p_k^α q_k^(1−α)   (terms with p_k = 0 or q_k = 0 vanish)
 // atom divergence        D_A(V‖W) = 1 − C_0.5(F_A(V) ‖ F_A(W))   (symmetric, Bhattacharyya)

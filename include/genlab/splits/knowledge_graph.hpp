@@ -2,7 +2,7 @@
 #define GENLAB_SPLITS_KNOWLEDGE_GRAPH_HPP
 // Knowledge-graph reasoning datasets of Wang et al. 2024, "Grokked Transformers are Implicit
 // Reasoners" (arXiv 2405.15071; OSU-NLP-Group/GrokkedTransformer composition.ipynb and
-// comparison.ipynb). Spec: shared/papers/length_grokking.md §4.1–4.2.
+// comparison.ipynb): the composition (two-hop) and comparison datasets.
 //
 // Composition (two-hop). Each entity h gets out_degree distinct random relations, each with a
 // uniformly random tail: |E|·out_degree atomic facts (h, r, t) (40,000 by default). A random

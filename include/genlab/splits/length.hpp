@@ -27,7 +27,8 @@
 //              hint symbols <h0>..<h{H-1}>, a random offset o in [0, H-L] per example so that
 //              training sees every symbol; H defaults to the longest length + 1.
 //
-// Task hints (Awasthi & Gupta §1.3 of the spec; the formats are ours, the names theirs). On the
+// Task hints (Awasthi & Gupta, "Improving Length-Generalization in Transformers via Task Hinting",
+// arXiv 2310.00726: the hint tasks; the formats are ours, the names theirs). On the
 // list tasks (sort, copy, reverse, mode) a training example is, with probability p_hint, one of
 // these auxiliary tasks instead of the main one, chosen uniformly among those enabled, and marked
 // by its own task token:

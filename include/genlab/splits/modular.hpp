@@ -1,7 +1,9 @@
 #ifndef GENLAB_SPLITS_MODULAR_HPP
 #define GENLAB_SPLITS_MODULAR_HPP
 // Binary-operation tables for grokking (Power et al. 2022, arXiv 2201.02177; Nanda et al. 2023,
-// arXiv 2301.05217). Spec: shared/papers/length_grokking.md §3, §6.
+// arXiv 2301.05217): Power et al., "Grokking: Generalization Beyond Overfitting on Small
+// Algorithmic Datasets"; Nanda et al., "Progress measures for grokking via mechanistic
+// interpretability", ICLR 2023 (the a b = format, P = 113, 30% train).
 //
 // Every pair (a, b) of residues mod p (b != 0 for x/y) is one equation a ∘ b = c. The pairs are
 // shuffled with a seeded Philox stream and the first floor(train_fraction · N) form "train", the

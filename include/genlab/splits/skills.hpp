@@ -1,7 +1,8 @@
 #ifndef GENLAB_SPLITS_SKILLS_HPP
 #define GENLAB_SPLITS_SKILLS_HPP
 // k-skill composition splits after Zhao, Kaur, Yu, Goyal & Arora 2024, "Can Models Learn Skill
-// Composition from Examples?" (SKILL-MIX skills). Spec: shared/papers/compositional_measurement.md §5.1.
+// Composition from Examples?", NeurIPS 2024 (skills from SKILL-MIX, Yu et al., "Skill-Mix: a
+// Flexible and Expandable Family of Evaluations for AI models", ICLR 2024).
 //
 // Skills belong to categories; whole categories are held out. Topics are split into train and
 // held-out topics. An example is a k-subset of skills (uniform, without replacement, listed in
