@@ -22,6 +22,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 
 namespace genlab::experiments {
@@ -31,7 +32,7 @@ namespace genlab::experiments {
 inline Eigen::MatrixXd fourier_basis(std::int64_t P) {
   core::require(P >= 3 && P % 2 == 1, "genlab::experiments::fourier_basis", "P", P, "an odd modulus >= 3");
   Eigen::MatrixXd F(P, P);
-  const double two_pi = 2.0 * 3.14159265358979323846;
+  const double two_pi = core::two_pi;
   for (std::int64_t x = 0; x < P; ++x) {
     F(0, x) = 1.0;
     for (std::int64_t k = 1; k <= (P - 1) / 2; ++k) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 
@@ -72,8 +73,7 @@ struct Glicko2Update {
 /// and >= 0.
 inline double glicko2_g(double phi) {
   core::require(phi >= 0.0 && std::isfinite(phi), "genlab::measure::glicko2_g", "phi", phi, "a finite value >= 0");
-  constexpr double pi = 3.14159265358979323846;
-  return 1.0 / std::sqrt(1.0 + 3.0 * phi * phi / (pi * pi));
+  return 1.0 / std::sqrt(1.0 + 3.0 * phi * phi / (core::pi * core::pi));
 }
 
 /// E(μ, μ_j, φ_j) = 1/(1 + exp(−g(φ_j)(μ − μ_j))): the expected score against opponent j.

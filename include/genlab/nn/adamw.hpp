@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/nn/detail/json_config.hpp"
@@ -64,7 +65,7 @@ struct AdamWConfig {
     if (schedule == Schedule::cosine && step >= warmup_steps) {
       const double progress = std::min(1.0, static_cast<double>(step - warmup_steps) /
                                                 static_cast<double>(std::max<std::int64_t>(1, total_steps - warmup_steps)));
-      f = min_lr_ratio + (1.0 - min_lr_ratio) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * progress));
+      f = min_lr_ratio + (1.0 - min_lr_ratio) * 0.5 * (1.0 + std::cos(core::pi * progress));
     }
     return lr * f;
   }

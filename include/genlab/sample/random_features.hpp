@@ -22,6 +22,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/philox.hpp"
 #include "genlab/core/progress.hpp"
@@ -81,7 +82,7 @@ inline RandomFeatureHypothesis random_feature_hypothesis(const RandomFeatureSpac
   for (Eigen::Index i = 0; i < h.projection.size(); ++i) h.projection.data()[i] = scale * core::normal_double(g);
   if (s.kind == FeatureKind::fourier) {
     h.phase.resize(D);
-    for (Eigen::Index j = 0; j < D; ++j) h.phase[j] = 2.0 * 3.14159265358979323846 * core::uniform_double(g);
+    for (Eigen::Index j = 0; j < D; ++j) h.phase[j] = core::two_pi * core::uniform_double(g);
   }
   h.weights.resize(D, k);
   for (Eigen::Index i = 0; i < h.weights.size(); ++i) h.weights.data()[i] = core::normal_double(g);

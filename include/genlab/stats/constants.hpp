@@ -1,25 +1,21 @@
 #ifndef GENLAB_STATS_CONSTANTS_HPP
 #define GENLAB_STATS_CONSTANTS_HPP
-// Mathematical constants of the statistics layer as correctly rounded doubles (C++17 has no
-// <numbers>; the values equal C++20's std::numbers ones). One definition for stats/, sample/ and
-// bias/; spelled out to 36 digits so every compiler rounds them the same way.
+// The statistics layer's names for the library's one set of constants (core/constants.hpp).
 
-#include <limits>
+#include "genlab/core/constants.hpp"
 
 namespace genlab::stats::constants {
-
-inline constexpr double pi = 3.141592653589793238462643383279502884;           ///< π
-inline constexpr double two_pi = 6.283185307179586476925286766559005768;       ///< 2π
-inline constexpr double inv_pi = 0.318309886183790671537767526745028724;       ///< 1/π
-inline constexpr double ln_pi = 1.144729885849400174143427351353058712;        ///< ln π
-inline constexpr double sqrt_two_pi = 2.506628274631000502415765284811045253;  ///< √(2π)
-inline constexpr double ln_sqrt_two_pi = 0.918938533204672741780329736405617640;  ///< ln √(2π)
-inline constexpr double ln2 = 0.693147180559945309417232121458176568;          ///< ln 2 (nats per bit)
-inline constexpr double log2e = 1.442695040888963407359924681001892137;        ///< 1/ln 2 (bits per nat)
-inline constexpr double sqrt2 = 1.414213562373095048801688724209698079;        ///< √2
-inline constexpr double ln10 = 2.302585092994045684017991454684364208;         ///< ln 10
-inline constexpr double neg_inf = -std::numeric_limits<double>::infinity();   ///< ln 0
-
+using core::inv_pi;
+using core::ln10;
+using core::ln2;
+using core::ln_pi;
+using core::ln_sqrt_two_pi;
+using core::log2e;
+using core::neg_inf;
+using core::pi;
+using core::sqrt2;
+using core::sqrt_two_pi;
+using core::two_pi;
 }  // namespace genlab::stats::constants
 
 #endif  // GENLAB_STATS_CONSTANTS_HPP
