@@ -126,15 +126,22 @@ TEST_CASE("addprim with additional examples and few-shot splits follow the refer
   const std::size_t reps[] = {734, 489, 293, 163, 86, 44};
   for (unsigned e = 0; e < 6; ++e) {
     const std::size_t n = std::size_t{1} << e;
-    const auto s = splits::scan_addprim_additional_split(n, 3);
+    const auto s = splits::scan_addprim_additional_split(n, 1, 3);
     INFO("N = " << n);
+    CHECK(s.name == "addprim_jump_num" + std::to_string(n) + "_rep1");
+    CHECK(splits::scan_split(s.name, 3).train == s.train);
     CHECK(s.config.at("repetitions") == reps[e]);
     CHECK(s.test.size() == 7706 - n);
     CHECK(s.train.size() == 13203 + (n + 1) * reps[e]);
     CHECK(as_set(s.train).size() == 13203 + n + 1);
     CHECK(disjoint(s.train, s.test));
   }
-  CHECK(splits::scan_addprim_additional_split(1, 3).train.size() == 14671);
+  CHECK(splits::scan_addprim_additional_split(1, 1, 3).train.size() == 14671);
+  // Replicates differ, the same (name, seed) repeats, and the seed moves every replicate.
+  CHECK(splits::scan_addprim_additional_split(8, 1, 3).train != splits::scan_addprim_additional_split(8, 2, 3).train);
+  CHECK(splits::scan_addprim_additional_split(8, 2, 3).train == splits::scan_split("addprim_jump_num8_rep2", 3).train);
+  CHECK(splits::scan_addprim_additional_split(8, 2, 3).train != splits::scan_addprim_additional_split(8, 2, 4).train);
+  CHECK(splits::scan_split("addprim_jump_num8_rep2", 3).config.at("rep") == 2);
   const auto num0 = splits::scan_filler_split(0);
   for (unsigned e = 0; e <= 10; ++e) {
     const std::size_t n = std::size_t{1} << e;
@@ -147,7 +154,22 @@ TEST_CASE("addprim with additional examples and few-shot splits follow the refer
       CHECK(splits::detail::contains_phrase(splits::scan_commands()[s.train[k]].command, "look around right"));
   }
   CHECK(splits::scan_fewshot_split(16, 1, 9).train != splits::scan_fewshot_split(16, 2, 9).train);
-  CHECK(splits::scan_split_names().size() == 4 + 7 + 6 + 4 + 4 + 55);
+  CHECK(splits::scan_split_names().size() == 4 + 7 + 30 + 4 + 4 + 55);
+  // One naming scheme: every replicated family ends in _rep{r} (r >= 1), and every listed name
+  // round-trips through scan_split.
+  for (const auto& name : splits::scan_split_names()) {
+    const bool replicated = name.rfind("addprim_jump_num", 0) == 0 || name.rfind("fewshot_num", 0) == 0;
+    INFO(name);
+    CHECK((name.find("_rep") != std::string::npos) == replicated);
+    CHECK(name.find("_rep0") == std::string::npos);
+  }
+  for (const char* name : {"addprim_jump_num1_rep1", "addprim_jump_num32_rep5", "fewshot_num1024_rep5"})
+    CHECK(splits::scan_split(name, 1).name == name);
+  CHECK_THROWS_WITH(splits::scan_split("addprim_jump_num4"), Catch::Contains("_rep{r}"));
+  CHECK_THROWS_WITH(splits::scan_split("fewshot_num4"), Catch::Contains("'name' = \"fewshot_num4\""));
+  CHECK_THROWS_WITH(splits::scan_split("addprim_jump_num4_rep0"), Catch::Contains("'rep' = 0"));
+  CHECK_THROWS_WITH(splits::scan_fewshot_split(4, 0, 1), Catch::Contains("'rep' = 0"));
+  CHECK_THROWS_WITH(splits::scan_split("addprim_jump_num4_repx"), Catch::Contains("'name'"));
   CHECK_THROWS_WITH(splits::scan_split("simple_p3"), Catch::Contains("'percent' = 3"));
   CHECK_THROWS_WITH(splits::scan_split("mcd1"), Catch::Contains("'name' = \"mcd1\""));
   CHECK_THROWS_WITH(splits::scan_template_split("left"), Catch::Contains("'which' = \"left\""));

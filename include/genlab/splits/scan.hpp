@@ -1,7 +1,10 @@
 #ifndef GENLAB_SPLITS_SCAN_HPP
 #define GENLAB_SPLITS_SCAN_HPP
 // SCAN (Lake & Baroni, ICML 2018) generated from its grammar, with every standard split of the
-// brendenlake/SCAN repository reproduced in size. Spec: shared/papers/compositional_measurement.md §1.
+// brendenlake/SCAN repository reproduced in size (Lake & Baroni, "Generalization without
+// Systematicity: On the Compositional Skills of Sequence-to-Sequence Recurrent Networks", ICML 2018,
+// §3 and its experiments 1–4; Loula, Baroni & Lake, "Rearranging the Familiar: Testing Compositional
+// Generalization in Recurrent Networks", BlackboxNLP 2018, for the template, filler and few-shot splits).
 //
 //   C -> S and S | S after S | S           S -> V twice | V thrice | V
 //   V -> D[1] opposite D[2] | D[1] around D[2] | D | U
@@ -20,12 +23,17 @@
 //   simple 16,728/4,182 (random 80%), simple_p{1,2,4,8,16,32,64} floor(p%·20,910)/rest,
 //   length 16,990/3,920 (train output length <= 22, test >= 24),
 //   addprim_jump 14,670/7,706, addprim_turn_left 21,890/1,208 (primitive repeated base/9 times),
-//   addprim_jump_num{1,2,4,8,16,32} ("jump" + N random complex jump commands, each of the N+1
-//   repeated round(1467/(N+1)) times; test 7,706 − N),
+//   addprim_jump_num{N}_rep{r}, N = 1, 2, 4, 8, 16, 32, r = 1..5 ("jump" + N random complex jump
+//   commands, each of the N+1 repeated round(1467/(N+1)) times; test 7,706 − N),
 //   template_around_right, template_opposite_right, template_right 15,225/4,476,
 //   template_jump_around_right 18,528/1,173 (1,209 commands with the turn form are dropped),
 //   filler_num{0,1,2,3} 15,225/16,290/17,391/18,528 vs 1,173,
 //   fewshot_num{N}_rep{r}, N = 1, 2, 4, ..., 1024, r = 1..5: 15,225 + N / 1,173.
+// Naming scheme: the standard names as the reference spells them; a family whose members are
+// random draws repeated in the reference (addprim_jump_num{N}, fewshot_num{N}) always carries the
+// replicate as `_rep{r}`, r = 1, 2, ... (1-based, like the reference's files), and nothing else
+// does. Replicate r of a family under `seed` is Philox stream (seed, family·2^16 + r, N): replicates
+// and families are independent draws, and the same (name, seed) always gives the same split.
 
 #include <algorithm>
 #include <array>
@@ -35,6 +43,7 @@
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "genlab/core/dataset.hpp"
@@ -265,15 +274,28 @@ inline ScanSplit scan_addprim_split(const std::string& primitive) {
   return s;
 }
 
-/// addprim_jump_num{N} (add_prim_split/with_additional_examples): "jump" and N random complex
-/// jump commands (taken out of test), each repeated round(1467/(N+1)) times; test 7,706 − N.
-inline ScanSplit scan_addprim_additional_split(std::size_t num_additional, std::uint64_t seed) {
+namespace detail {
+// Replicate `rep` (1-based) of a SCAN family drawn with N random commands (see the file comment).
+enum class ScanFamily : std::uint64_t { addprim_jump = 1, fewshot = 2 };
+inline core::Philox4x32 scan_replicate_stream(ScanFamily family, std::uint64_t seed, unsigned rep, std::size_t n) {
+  return example_stream(seed, (static_cast<std::uint64_t>(family) << 16) | rep, n);
+}
+inline void require_rep(unsigned rep, const char* where) {
+  core::require(rep >= 1 && rep <= 65535, where, "rep", rep, "a replicate number in 1..65535 (the reference uses 1..5)");
+}
+}  // namespace detail
+
+/// addprim_jump_num{N}_rep{rep} (add_prim_split/with_additional_examples): "jump" and N random
+/// complex jump commands (taken out of test), each repeated round(1467/(N+1)) times; test 7,706 − N.
+/// rep (1-based) selects the replicate; seed the whole family.
+inline ScanSplit scan_addprim_additional_split(std::size_t num_additional, unsigned rep, std::uint64_t seed) {
   core::require(num_additional >= 1 && num_additional <= 1024, "genlab::splits::scan_addprim_additional_split",
                 "num_additional", num_additional, "in 1..1024 (the reference uses 1, 2, 4, 8, 16, 32)");
+  detail::require_rep(rep, "genlab::splits::scan_addprim_additional_split");
   ScanSplit base = scan_addprim_split("jump");
   const std::size_t jump = scan_index("jump");
   base.train.erase(std::remove(base.train.begin(), base.train.end(), jump), base.train.end());  // 13,203
-  auto g = core::philox_stream(seed, num_additional);
+  auto g = detail::scan_replicate_stream(detail::ScanFamily::addprim_jump, seed, rep, num_additional);
   const auto pick = detail::sample_without_replacement(g, static_cast<std::uint32_t>(base.test.size()),
                                                        static_cast<std::uint32_t>(num_additional));
   std::vector<bool> taken(base.test.size(), false);
@@ -282,8 +304,8 @@ inline ScanSplit scan_addprim_additional_split(std::size_t num_additional, std::
   std::vector<std::size_t> test;
   for (std::size_t k = 0; k < base.test.size(); ++k) (taken[k] ? extra : test).push_back(base.test[k]);
   const auto reps = static_cast<std::size_t>(std::floor(1467.0 / static_cast<double>(num_additional + 1) + 0.5));
-  ScanSplit s = detail::scan_make("addprim_jump_num" + std::to_string(num_additional),
-                                  {{"num_additional", num_additional}, {"repetitions", reps}, {"seed", seed}});
+  ScanSplit s = detail::scan_make("addprim_jump_num" + std::to_string(num_additional) + "_rep" + std::to_string(rep),
+                                  {{"num_additional", num_additional}, {"repetitions", reps}, {"rep", rep}, {"seed", seed}});
   s.train = std::move(base.train);
   for (auto e : extra) s.train.insert(s.train.end(), reps, e);
   s.test = std::move(test);
@@ -345,15 +367,17 @@ inline ScanSplit scan_filler_split(unsigned k) {
 }
 
 /// fewshot_num{N}_rep{rep}: the filler_num0 train plus N random commands from the 1-filler pool
-/// (the 1,065 "look around right" commands of filler_num1); test 1,173. rep selects the replicate.
+/// (the 1,065 "look around right" commands of filler_num1); test 1,173. rep (1-based) selects the
+/// replicate; seed the whole family.
 inline ScanSplit scan_fewshot_split(std::size_t num_shots, unsigned rep, std::uint64_t seed) {
   core::require(num_shots >= 1 && num_shots <= 1065, "genlab::splits::scan_fewshot_split", "num_shots", num_shots,
                 "in 1..1065 (the size of the 1-filler pool)");
+  detail::require_rep(rep, "genlab::splits::scan_fewshot_split");
   ScanSplit base = scan_filler_split(0);
   const ScanSplit one = scan_filler_split(1);
   std::vector<std::size_t> pool;
   std::set_difference(one.train.begin(), one.train.end(), base.train.begin(), base.train.end(), std::back_inserter(pool));
-  auto g = detail::example_stream(seed, rep, num_shots);
+  auto g = detail::scan_replicate_stream(detail::ScanFamily::fewshot, seed, rep, num_shots);
   const auto pick = detail::sample_without_replacement(g, static_cast<std::uint32_t>(pool.size()), static_cast<std::uint32_t>(num_shots));
   ScanSplit s = detail::scan_make("fewshot_num" + std::to_string(num_shots) + "_rep" + std::to_string(rep),
                                   {{"num_shots", num_shots}, {"rep", rep}, {"seed", seed}});
@@ -367,7 +391,8 @@ inline ScanSplit scan_fewshot_split(std::size_t num_shots, unsigned rep, std::ui
 inline std::vector<std::string> scan_split_names() {
   std::vector<std::string> n{"simple", "length", "addprim_jump", "addprim_turn_left"};
   for (unsigned p : {1u, 2u, 4u, 8u, 16u, 32u, 64u}) n.push_back("simple_p" + std::to_string(p));
-  for (unsigned k : {1u, 2u, 4u, 8u, 16u, 32u}) n.push_back("addprim_jump_num" + std::to_string(k));
+  for (unsigned k : {1u, 2u, 4u, 8u, 16u, 32u})
+    for (unsigned r = 1; r <= 5; ++r) n.push_back("addprim_jump_num" + std::to_string(k) + "_rep" + std::to_string(r));
   for (const char* t : {"around_right", "opposite_right", "right", "jump_around_right"}) n.push_back(std::string("template_") + t);
   for (unsigned k = 0; k <= 3; ++k) n.push_back("filler_num" + std::to_string(k));
   for (unsigned e = 0; e <= 10; ++e)
@@ -375,34 +400,41 @@ inline std::vector<std::string> scan_split_names() {
   return n;
 }
 
-/// The split called `name` (see scan_split_names()); `seed` drives the random ones.
+/// The split called `name` (see scan_split_names() and the naming scheme in the file comment);
+/// `seed` drives the random ones.
 inline ScanSplit scan_split(const std::string& name, std::uint64_t seed = 0) {
+  auto is_number = [](const std::string& t) {
+    return !t.empty() && t.size() <= 6 && t.find_first_not_of("0123456789") == std::string::npos;
+  };
   auto num_after = [&](const std::string& prefix) -> long {
     if (name.rfind(prefix, 0) != 0) return -1;
     const std::string rest = name.substr(prefix.size());
-    if (rest.empty() || rest.find_first_not_of("0123456789") != std::string::npos || rest.size() > 6) return -1;
-    return std::stol(rest);
+    return is_number(rest) ? std::stol(rest) : -1;
+  };
+  // "<prefix>{N}_rep{r}" -> (N, r); (-1, -1) if name has another form.
+  auto num_rep_after = [&](const std::string& prefix) -> std::pair<long, long> {
+    if (name.rfind(prefix, 0) != 0) return {-1, -1};
+    const auto r = name.find("_rep", prefix.size());
+    if (r == std::string::npos) return {-1, -1};
+    const std::string a = name.substr(prefix.size(), r - prefix.size()), b = name.substr(r + 4);
+    if (!is_number(a) || !is_number(b)) return {-1, -1};
+    return {std::stol(a), std::stol(b)};
   };
   if (name == "simple") return scan_simple_split(seed);
   if (name == "length") return scan_length_split();
   if (name == "addprim_jump") return scan_addprim_split("jump");
   if (name == "addprim_turn_left") return scan_addprim_split("turn_left");
   if (long p = num_after("simple_p"); p >= 0) return scan_simple_size_split(static_cast<unsigned>(p), seed);
-  if (long k = num_after("addprim_jump_num"); k >= 0) return scan_addprim_additional_split(static_cast<std::size_t>(k), seed);
+  if (const auto [k, r] = num_rep_after("addprim_jump_num"); k >= 0)
+    return scan_addprim_additional_split(static_cast<std::size_t>(k), static_cast<unsigned>(r), seed);
   if (name.rfind("template_", 0) == 0) return scan_template_split(name.substr(9));
   if (long k = num_after("filler_num"); k >= 0) return scan_filler_split(static_cast<unsigned>(k));
-  if (name.rfind("fewshot_num", 0) == 0) {
-    const auto r = name.find("_rep");
-    if (r != std::string::npos) {
-      const std::string a = name.substr(11, r - 11), b = name.substr(r + 4);
-      if (!a.empty() && !b.empty() && a.size() < 6 && b.size() < 6 && a.find_first_not_of("0123456789") == std::string::npos &&
-          b.find_first_not_of("0123456789") == std::string::npos)
-        return scan_fewshot_split(std::stoul(a), static_cast<unsigned>(std::stoul(b)), seed);
-    }
-  }
+  if (const auto [k, r] = num_rep_after("fewshot_num"); k >= 0)
+    return scan_fewshot_split(static_cast<std::size_t>(k), static_cast<unsigned>(r), seed);
   core::throw_invalid_argument("genlab::splits::scan_split", "name", name,
                                "a SCAN split name such as simple, length, addprim_jump, template_around_right, "
-                               "filler_num1, fewshot_num16_rep1 (see scan_split_names())");
+                               "filler_num1, addprim_jump_num4_rep1, fewshot_num16_rep1 (replicated families always "
+                               "end in _rep{r}, r >= 1; see scan_split_names())");
 }
 
 /// Writes commands in the original SCAN format, one "IN: <command> OUT: <actions>" per line,
