@@ -245,19 +245,3 @@ TEST_CASE("Bad P1 input throws with a clear message") {
   CHECK_THROWS_WITH(rl_complexity(rl), Catch::Contains("'action_dim' = 0.5"));
   CHECK_THROWS_AS(cartpole_complexity(0), std::invalid_argument);
 }
-
-// The positional classification form is [[deprecated]] (six doubles are easy to misorder) but still agree.
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-#endif
-TEST_CASE("The deprecated positional classification form equals the named one") {
-  ClassificationTask t;
-  t.error = 0.001, t.n = 60000, t.m = 14, t.radius = 17.179045827183984, t.classes = 10, t.resolution = 2.3987084824335305;
-  CHECK(classification_complexity(0.001, 60000, 14, 17.179045827183984, 10, 2.3987084824335305).bits ==
-        classification_complexity(t).bits);
-  CHECK_THROWS_AS(classification_complexity(0.1, 10, 2, 1, 1, 1), std::invalid_argument);
-}
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif

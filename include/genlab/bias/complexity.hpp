@@ -234,16 +234,6 @@ inline ComplexityResult classification_complexity(const ClassificationTask& t) {
   return r;
 }
 
-/// Positional form of classification_complexity(const ClassificationTask&): six doubles that are
-/// easy to misorder. Kept for source compatibility only.
-[[deprecated("use classification_complexity(const ClassificationTask&): named fields error, n, m, radius, classes, "
-             "resolution")]] inline ComplexityResult
-classification_complexity(double error, double n, double m, double radius, double classes, double resolution) {
-  ClassificationTask t;
-  t.error = error, t.n = n, t.m = m, t.radius = radius, t.classes = classes, t.resolution = resolution;
-  return classification_complexity(t);
-}
-
 /// One reinforcement-learning task of Boopathy et al. (ICML 2023, §3 and its RL experiments;
 /// task_difficulty.py mujoco_difficulty / rl_difficulty), fields named after the paper's symbols.
 /// Defaults are the MuJoCo settings (n = 1e6 steps, δ = ε = 0.001).
