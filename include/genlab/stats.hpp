@@ -10,6 +10,7 @@
 //   noncentral_chi_squared_fit.hpp      cumulant / Satterthwaite fits and the Ncx2FitMethod enum
 
 #include "genlab/stats/constants.hpp"
+#include "genlab/stats/intervals.hpp"
 #include "genlab/stats/generalized_chi_squared.hpp"
 #include "genlab/stats/noncentral_chi_squared.hpp"
 #include "genlab/stats/noncentral_chi_squared_fit.hpp"

@@ -32,6 +32,7 @@
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/sample/gaussian_process.hpp"
+#include "genlab/stats/intervals.hpp"
 
 namespace genlab::bias {
 
@@ -178,14 +179,9 @@ inline ExactIbResult exact_inductive_bias(const std::vector<double>& losses, con
     for (std::size_t e = 0; e < r.estimates.size(); ++e) {
       auto& v = boot[e];
       std::sort(v.begin(), v.end());
-      auto at = [&](double q) {  // linear interpolation between order statistics (numpy's default)
-        const double pos = q * static_cast<double>(v.size() - 1);
-        const auto i = static_cast<std::size_t>(std::floor(pos));
-        const double f = pos - static_cast<double>(i);
-        return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-      };
-      r.estimates[e].bootstrap_low_nats = at(lo_q);
-      r.estimates[e].bootstrap_high_nats = at(hi_q);
+      // The statistics layer's percentile (linear between order statistics, numpy's default).
+      r.estimates[e].bootstrap_low_nats = stats::detail::sorted_quantile(v, lo_q);
+      r.estimates[e].bootstrap_high_nats = stats::detail::sorted_quantile(v, hi_q);
     }
   }
   return r;
