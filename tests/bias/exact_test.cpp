@@ -322,3 +322,27 @@ TEST_CASE("Bad exact-IB input throws") {
   k.bandwidth = -1;
   CHECK_THROWS_WITH(kernel_matrix(k, Z, Z), Catch::Contains("bandwidth"));
 }
+
+TEST_CASE("law_inductive_bias: the exact I(ε) of a given law, without sampling or fitting") {
+  // V10's law: 0.01 · χ'²(100, 10), so I(ε) is the paper's reference table.
+  const auto law = sample::gp_loss_law(isotropic_space()).to_stats();
+  for (int i = 0; i < 6; ++i) {
+    const LawInductiveBias I = law_inductive_bias(law, kV10Eps[i]);
+    CHECK(I.error == kV10Eps[i]);
+    CHECK(rel_close(I.nats, kV10Nats[i], 1e-8));
+    CHECK(rel_close(I.bits, kV10Bits[i], 1e-8));
+  }
+  // A law of unequal weights: the same value as the exact log CDF the estimator reports.
+  stats::GeneralizedChiSquared two;
+  two.weights = {1.0, 30.0};
+  two.dofs = {1.0, 1.0};
+  two.noncentralities = {0.05, 0.05};
+  for (double eps : {1e-6, 0.5, 31.0, 300.0}) {
+    const LawInductiveBias I = law_inductive_bias(two, eps);
+    CHECK(I.nats == Approx(-stats::log_cdf(two, eps)).epsilon(1e-14));
+    CHECK(I.bits == Approx(I.nats / std::log(2.0)).epsilon(1e-14));
+    CHECK(I.nats >= 0);
+  }
+  CHECK_THROWS_WITH(law_inductive_bias(two, 0.0), Catch::Contains("'error' = 0"));
+  CHECK_THROWS_WITH(law_inductive_bias(two, std::nan("")), Catch::Contains("'error'"));
+}
