@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   app.add_option("--stop-at", opt.stop_at, "end this session at the first evaluation at or after update N; rerun "
                                            "the same command to continue (a time-boxed session)")
       ->transform(cli::integer<std::int64_t>(1))
+      ->default_str("none: train to --steps")
       ->excludes(o_plot);
   if (const int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
 

@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
   std::int64_t stop_at = 0;
   app.add_option("--stop-at", stop_at, "end this session at the first evaluation at or after update N of a run; "
                                        "rerun the same command to continue (a time-boxed session)")
-      ->transform(cli::integer<std::int64_t>(1));
+      ->transform(cli::integer<std::int64_t>(1))
+      ->default_str("none: train to --steps");
   if (const int rc = cli::parse(app, argc, argv); rc >= 0) return rc;
 
   // The config: the preset, then the options given; validated before anything is written.
