@@ -6,6 +6,7 @@
 #include "genlab/core/io/gnuplot.hpp"
 #include "genlab/core/io/idx.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/io/json_diff.hpp"
 #include "genlab/core/io/mnist.hpp"
 #include "genlab/core/io/npy.hpp"
 #endif
