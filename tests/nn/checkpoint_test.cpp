@@ -11,7 +11,6 @@
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/io/npy.hpp"
 #include "genlab/nn.hpp"
-#include "genlab/nn/detail/json_diff.hpp"
 #include "test_util.hpp"
 
 using namespace genlab::nn;
@@ -424,23 +423,4 @@ TEST_CASE("resuming with other settings is refused, naming each differing key an
   c.identity = {{"data", "xyz"}};
   CHECK(train(c).evaluated.front() == 5);
   fs::remove_all(dir);
-}
-
-TEST_CASE("json_diff names the differing keys with both values", "[nn][checkpoint]") {
-  const Json a = {{"lr", 0.001}, {"betas", {0.9, 0.98}}, {"sub", {{"x", 1}, {"y", "s"}}}, {"gone", true}};
-  const Json b = {{"lr", 0.002}, {"betas", {0.9, 0.98}}, {"sub", {{"x", 1.0}, {"y", "t"}}}, {"new", nullptr}};
-  const auto d = detail::json_diff(a, b);
-  REQUIRE(d.size() == 4);
-  CHECK(d[0].key == "gone");
-  CHECK(d[0].before == Json(true));
-  CHECK_FALSE(d[0].after.has_value());
-  CHECK(d[1].key == "lr");
-  CHECK(d[2].key == "sub.y");  // 1 == 1.0: numbers compare by value
-  CHECK(d[3].key == "new");
-  CHECK_FALSE(d[3].before.has_value());
-  CHECK(detail::describe_json_diff(d, "before", "after") ==
-        "gone = true before, absent after; lr = 0.001 before, 0.002 after; sub.y = \"s\" before, \"t\" after; "
-        "new = absent before, null after");
-  CHECK(detail::json_diff(a, a).empty());
-  CHECK(detail::json_diff(Json(1), Json("1")).size() == 1);
 }

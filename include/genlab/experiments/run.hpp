@@ -94,7 +94,6 @@ class RunMismatch : public std::invalid_argument {
 struct RunFolder {
   std::filesystem::path dir;
   core::Json identity;          // what config.json records, without the hash
-  std::string hash;             // identity_hash(identity)
   bool resumed = false;         // the folder already held this run (its checkpoints and results are reused)
   double previous_seconds = 0;  // wall seconds spent on this run by earlier sessions
 };
@@ -161,7 +160,6 @@ inline RunFolder open_run(const std::filesystem::path& dir, const core::Json& id
   RunFolder run;
   run.dir = dir;
   run.identity = identity;
-  run.hash = identity_hash(identity);
   run.resumed = prepare_run_folder(dir, options);
   const auto time_file = dir / "time.json";
   if (run.resumed && std::filesystem::exists(time_file)) run.previous_seconds = core::read_json(time_file).value("seconds", 0.0);

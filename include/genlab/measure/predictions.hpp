@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -163,16 +164,10 @@ inline const core::Json& jsonl_field(const TextRows& t, std::size_t r, const std
 /// the file, row, line, column and text.
 inline double csv_number(const TextRows& t, std::size_t r, std::size_t c, const std::string& column) {
   const std::string& s = t.csv.rows()[r][c];
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != s.size())
+  const std::optional<double> v = core::parse_number(s);
+  if (!v)
     throw core::FileFormatError(t.file, t.row_name(r) + " column " + column + " = \"" + s + "\"; expected a number");
-  return v;
+  return *v;
 }
 
 inline double json_number(const TextRows& t, std::size_t r, const std::string& key) {

@@ -28,9 +28,9 @@
 
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/io/json_diff.hpp"
 #include "genlab/core/io/npy.hpp"
 #include "genlab/nn/adamw.hpp"
-#include "genlab/nn/detail/json_diff.hpp"
 #include "genlab/nn/transformer.hpp"
 
 namespace genlab::nn {
@@ -229,7 +229,7 @@ core::Json load_checkpoint(const std::filesystem::path& dir, Transformer<T>& mod
   if (saved_model != own)
     throw std::invalid_argument("genlab::nn::load_checkpoint: the checkpoint " + file.string() +
                                 " is of another model: " +
-                                detail::describe_json_diff(detail::json_diff(saved_model, own), "in the checkpoint",
+                                core::describe_json_diff(core::json_diff(saved_model, own), "in the checkpoint",
                                                            "in the model"));
   detail::read_tensors(where / "params", model.layout(), model.parameters());
   if (opt) {

@@ -19,6 +19,7 @@
 
 #include "genlab/core/io/csv.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/io/json_diff.hpp"
 #include "genlab/core/progress.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/nn/adamw.hpp"
@@ -211,11 +212,11 @@ class Trainer {
       saved["identity"] = state.at("identity");
       now["identity"] = cfg_.identity;
     }
-    const auto diff = detail::json_diff(saved, now);
+    const auto diff = core::json_diff(saved, now);
     if (!diff.empty())
       throw std::invalid_argument(std::string(where_fn) + ": refusing to resume from " + file.string() +
                                   ", written with other settings: " +
-                                  detail::describe_json_diff(diff, "in the checkpoint", "now") +
+                                  core::describe_json_diff(diff, "in the checkpoint", "now") +
                                   ". Use the same settings, or delete " + dir.string() +
                                   " (or set resume = false) to start over");
     core::require(step <= cfg_.steps, where_fn, "steps", cfg_.steps,

@@ -4,7 +4,9 @@
 // quotes doubled). Written atomically; read back with the same rules.
 
 #include <cstddef>
+#include <exception>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -14,6 +16,20 @@
 #include "genlab/core/io/atomic_file.hpp"
 
 namespace genlab::core {
+
+/// A whole field parsed as a double (std::stod's syntax: "1e3", "nan", " 2"), or empty if the
+/// field is empty, is not a number or has trailing text ("3abc").
+inline std::optional<double> parse_number(const std::string& field) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(field, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (used != field.size()) return std::nullopt;
+  return v;
+}
 
 /// A table of strings with a header. Numbers are formatted with `precision` significant digits
 /// (17 by default: doubles round-trip exactly).
@@ -52,17 +68,11 @@ class CsvTable {
   /// Field (r, c) parsed as a double; throws naming the row, column and text if it is not one.
   double number(std::size_t r, std::size_t c) const {
     const std::string& s = rows_.at(r).at(c);
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size())
+    const std::optional<double> v = parse_number(s);
+    if (!v)
       throw std::invalid_argument("genlab::core::CsvTable::number: row " + std::to_string(r) + ", column '" +
                                   header_.at(c) + "' = \"" + s + "\"; expected a number");
-    return v;
+    return *v;
   }
 
   /// The whole column `name` as doubles.
