@@ -36,6 +36,8 @@ import time
 
 import nbformat
 
+from notebook_check import code_cells, is_check_cell, mismatch, read_notebook, stdout_text
+
 REPL = os.environ.get("GENLAB_CLANG_REPL", "clang-repl-19")
 MARK = "@@genlab-cell@@"
 IMAGE = re.compile(r"^\[genlab:image/(png|svg\+xml)\] (.+)$")
@@ -79,14 +81,13 @@ process("std::fflush(nullptr); std::_Exit(0);")
 
 
 def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang-repl", cling_python=None):
-    nb = nbformat.read(path, as_version=4)
-    nbformat.validate(nb)
-    kernel = nb.metadata.get("kernelspec", {}).get("name")
-    if kernel != "xcpp17":
-        print(f"{path}: kernelspec is {kernel!r}; expected 'xcpp17'")
+    try:
+        nb = read_notebook(path)
+    except ValueError as e:
+        print(e)
         return 1
     nbdir = os.path.dirname(os.path.abspath(path))
-    cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    cells = code_cells(nb)
     includes, preload = [], []
     for n, (_, c) in enumerate(cells, 1):
         for line in c.source.splitlines():
@@ -180,13 +181,13 @@ def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang
             status = "skip"  # after a failure, later cells only fail in cascade or run on bad state
         else:
             status = "ok" if n in done else "FAIL"
-        if n in done and check and "check" in c.metadata.get("tags", []):
-            stored = "".join(o.get("text", "") for o in c.get("outputs", []) if o.get("output_type") == "stream"
-                             and o.get("name") == "stdout").rstrip("\n")
-            fresh = "\n".join(l for l in outputs[n].split("\n") if not IMAGE.match(l)).rstrip("\n")
-            if stored != fresh:
+        if n in done and check and is_check_cell(c):
+            # Image announcements are display outputs in the stored notebook, not stdout.
+            fresh = "\n".join(l for l in outputs[n].split("\n") if not IMAGE.match(l))
+            report = mismatch(stdout_text(c.get("outputs", [])), fresh)
+            if report:
                 status = "DIFF"
-                mismatches.append((n, stored, fresh))
+                mismatches.append((n, report))
         t = f"{times[n]:7.2f}s" if n in times else "       -"
         first = (outputs.get(n, "").strip().split("\n") or [""])[0][:60]
         print(f"[cell {n:3d}] {status:5s} {t}  {first!r}")
@@ -204,8 +205,8 @@ def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang
         shown = [l for l in err.splitlines() if l.strip()][:25]
         for l in shown:
             print("  " + l.replace(work + "/", ""))
-    for n, stored, fresh in mismatches:
-        print(f"{path}: cell {n} output differs from the stored output\n--- stored\n{stored}\n--- fresh\n{fresh}")
+    for n, report in mismatches:
+        print(f"{path}: cell {n} output differs from the stored output\n{report}")
     print(f"{os.path.basename(path)}: rc={rc} cells={len(cells)} done={len(done)} wall={wall:.1f}s -> "
           f"{'PASS' if ok else 'FAIL'}")
     if write and failed_cell is None:
