@@ -7,7 +7,7 @@
 //   resolution.hpp            R and δ (sampled minimum inter-class distance, extreme-value estimator)
 //   noncentral_chi_squared.hpp  log-space noncentral χ² CDF/density, Sankaran compatibility mode
 //   generalized_chi_square_tail.hpp  exact log CDF of a GP hypothesis's loss law, deep in the tail
-//   loss_model.hpp            scaled ncx2 fits (maximum likelihood by Newton, cumulants)
+//   loss_model.hpp            the fitted loss-model record ScaledNcx2; names for stats' ncx2 fits
 //   mlp_space.hpp             exact inductive bias of trained MLPs per architecture (width, depth)
 //   gp_posterior.hpp          kernels (RBF, Laplace, arc-cosine) and the GP posterior by Cholesky
 //   exact.hpp                 exact inductive bias (Boopathy et al., IJCAI 2024) with intervals

@@ -2,7 +2,8 @@
 #define GENLAB_STATS_NONCENTRAL_CHI_SQUARED_FIT_HPP
 // Closed-form fits of a scaled noncentral χ² s·χ'²_ν(λ) to cumulants (of a sample or of an exact
 // law such as a generalized χ²). The sample maximum-likelihood fit (Newton on the Poisson-mixture
-// likelihood) is genlab::bias::fit_ncx2_mle (bias/loss_model.hpp); its method tag is the same enum.
+// likelihood) is stats::maximum_likelihood_fit (stats/noncentral_chi_squared_mle.hpp); its method
+// tag is the same enum.
 //
 //  * cumulant matching (three cumulants; s·χ'²_ν(λ) has κ1 = s(ν+λ), κ2 = 2s²(ν+2λ),
 //    κ3 = 8s³(ν+3λ), Johnson, Kotz & Balakrishnan, "Continuous Univariate Distributions" vol. 2,
@@ -13,8 +14,11 @@
 //    1946) — the fallback when three-cumulant matching has no solution (negative discriminant or
 //    λ < 0, i.e. κ3 too small or too large for any noncentral χ²).
 
+#include <array>
 #include <cmath>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "genlab/core/error.hpp"
 #include "genlab/stats/generalized_chi_squared.hpp"
@@ -24,7 +28,7 @@ namespace genlab::stats {
 
 /// How a scaled noncentral χ² was obtained.
 enum class Ncx2FitMethod {
-  maximum_likelihood,  ///< sample MLE (bias::fit_ncx2_mle)
+  maximum_likelihood,  ///< sample MLE (stats::maximum_likelihood_fit)
   cumulants,           ///< three-cumulant match
   satterthwaite,       ///< two-cumulant match with λ = 0 (fallback of cumulants)
 };
@@ -73,6 +77,39 @@ inline Ncx2Fit cumulant_fit(double k1, double k2, double k3) {
   return satterthwaite_fit(k1, k2);
 }
 
+/// The first three cumulants of a sample as its unbiased k-statistics k1 = mean,
+/// k2 = n/(n−1)·m2, k3 = n²/((n−1)(n−2))·m3 (m_r the central sample moments; Fisher, "Moments and
+/// product moments of sampling distributions", Proc. London Math. Soc. 30:199, 1930). Needs at
+/// least 3 finite values. O(n).
+inline std::array<double, 3> sample_cumulants(const std::vector<double>& sample) {
+  const char* where = "genlab::stats::sample_cumulants";
+  core::require(sample.size() >= 3, where, "sample.size()", sample.size(), ">= 3");
+  const double n = static_cast<double>(sample.size());
+  double mean = 0;
+  for (std::size_t i = 0; i < sample.size(); ++i) {
+    if (!std::isfinite(sample[i]))
+      core::throw_invalid_argument(where, "sample[" + std::to_string(i) + "]", sample[i], "finite");
+    mean += sample[i];
+  }
+  mean /= n;
+  double m2 = 0, m3 = 0;
+  for (double v : sample) {
+    const double d = v - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  return {mean, n / (n - 1) * m2, n * n / ((n - 1) * (n - 2)) * m3};
+}
+
+/// cumulant_fit on the sample's k-statistics (sample_cumulants): the method-of-moments fit, and the
+/// start of maximum_likelihood_fit. The sample needs a positive mean and a positive variance. O(n).
+inline Ncx2Fit cumulant_fit(const std::vector<double>& sample) {
+  const auto k = sample_cumulants(sample);
+  return cumulant_fit(k[0], k[1], k[2]);
+}
+
 /// The scaled noncentral χ² matching the first cumulants of a generalized χ² (offset must be 0:
 /// s·χ'²_ν(λ) has no location). method = cumulants (with its Satterthwaite fallback) or
 /// satterthwaite; maximum_likelihood needs a sample and throws std::invalid_argument here. This is
@@ -83,7 +120,7 @@ inline Ncx2Fit fit(const GeneralizedChiSquared& q, Ncx2FitMethod method = Ncx2Fi
   core::require(q.offset == 0, where, "offset", q.offset, "0 (a scaled noncentral chi-square has no location)");
   core::require(!q.weights.empty(), where, "weights.size()", 0, ">= 1 term");
   core::require(method != Ncx2FitMethod::maximum_likelihood, where, "method", to_string(method),
-                "cumulants or satterthwaite (maximum likelihood needs a sample: bias::fit_ncx2_mle)");
+                "cumulants or satterthwaite (maximum likelihood needs a sample: stats::maximum_likelihood_fit)");
   if (method == Ncx2FitMethod::satterthwaite) return satterthwaite_fit(cumulant(q, 1), cumulant(q, 2));
   return cumulant_fit(cumulant(q, 1), cumulant(q, 2), cumulant(q, 3));
 }
