@@ -47,6 +47,7 @@ struct CppEngine::Diagnostics {
 CppEngine::CppEngine(const std::vector<std::string>& clang_args, const std::string& resource_dir) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  llvm::InitializeNativeTargetAsmParser();  // cells with inline asm (Eigen's optimization barriers)
   std::vector<std::string> owned = {"-resource-dir", resource_dir};
   owned.insert(owned.end(), clang_args.begin(), clang_args.end());
   std::vector<const char*> args;

@@ -65,7 +65,10 @@ void on_fatal(int sig) {
   const char* what = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE"
                    : sig == SIGILL  ? "SIGILL"  : "SIGABRT";
   int fd = 2;
-  if (auto* interp = genlab_kernel::Xcpp17Interpreter::current()) fd = interp->log_fd();
+  if (auto* interp = genlab_kernel::Xcpp17Interpreter::current()) {
+    interp->dump_unpublished_output();
+    fd = interp->log_fd();
+  }
   const char head[] = "genlab xcpp17 kernel: the running cell died with ";
   [[maybe_unused]] auto a = write(fd, head, sizeof head - 1);
   [[maybe_unused]] auto b = write(fd, what, std::strlen(what));

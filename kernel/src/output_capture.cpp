@@ -89,6 +89,17 @@ void OutputCapture::publish_in_order(const std::function<void()>& publish) {
   }
 }
 
+void OutputCapture::dump_unpublished_to_log() const {
+  if (!active_) return;
+  char buf[4096];
+  for (int fd : read_) {
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+      [[maybe_unused]] ssize_t w = write(saved_[1], buf, static_cast<size_t>(n));
+    }
+  }
+}
+
 // Reads what is available on both pipes and publishes it; true once both are at end-of-file.
 bool OutputCapture::drain_locked() {
   bool eof[2] = {false, false};

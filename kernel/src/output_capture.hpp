@@ -41,6 +41,9 @@ class OutputCapture {
 
   /// The original stderr (the kernel's log), for messages that must not go to the cell.
   int log_fd() const { return saved_[1]; }
+  /// From a fatal-signal handler (async-signal-safe): copies what the dying cell wrote and nobody
+  /// published yet (an assertion's message, ...) to the kernel's log, where the client sees it.
+  void dump_unpublished_to_log() const;
 
  private:
   void read_loop();

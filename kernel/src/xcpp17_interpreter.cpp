@@ -32,6 +32,10 @@ Xcpp17Interpreter* Xcpp17Interpreter::current() { return g_current; }
 
 int Xcpp17Interpreter::log_fd() const { return capture_ ? capture_->log_fd() : 2; }
 
+void Xcpp17Interpreter::dump_unpublished_output() const {
+  if (capture_) capture_->dump_unpublished_to_log();
+}
+
 void Xcpp17Interpreter::configure_impl() {
   // Started once, before the first request: the interpreter takes about a second to create.
   engine_ = std::make_unique<CppEngine>(clang_args_, resource_dir_);

@@ -27,6 +27,8 @@ class Xcpp17Interpreter : public xeus::xinterpreter {
   static Xcpp17Interpreter* current();
   /// The kernel's log (its original stderr), not the cell's.
   int log_fd() const;
+  /// Async-signal-safe: see OutputCapture::dump_unpublished_to_log.
+  void dump_unpublished_output() const;
 
  private:
   void configure_impl() override;
