@@ -5,8 +5,11 @@ through Jupyter and the xcpp17 kernel) number cells, pick the pinned ones and co
 way, from here:
 
   * cells are the non-empty code cells, numbered from 1 in notebook order;
-  * a cell tagged "check" pins its stdout: the fresh stdout must equal the stored one, up to
-    trailing newlines. Images, stderr (compiler warnings, progress) and timings are not pinned.
+  * a cell tagged "check" pins its printed text: stdout, plus the plain-text form of each table
+    genlab/notebook.hpp's show_table displays (under a Jupyter kernel a table is a display_data
+    with text/html and text/plain; under clang-repl the same text is printed on stdout). The fresh
+    text must equal the stored one up to trailing newlines. Images, stderr (compiler warnings,
+    progress) and timings are not pinned.
 """
 import nbformat
 
@@ -20,10 +23,15 @@ def is_check_cell(cell):
     return "check" in cell.metadata.get("tags", [])
 
 
-def stdout_text(outputs):
-    """A cell's stdout as the notebook stores it (nbformat outputs), trailing newlines dropped."""
-    return "".join(o.get("text", "") for o in outputs
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout").rstrip("\n")
+def printed_text(outputs):
+    """A cell's printed text from its nbformat outputs (see above), trailing newlines dropped."""
+    parts = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and o.get("name") == "stdout":
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") in ("display_data", "execute_result") and "text/html" in o.get("data", {}):
+            parts.append(o["data"].get("text/plain", ""))
+    return "".join(parts).rstrip("\n")
 
 
 def mismatch(stored, fresh):

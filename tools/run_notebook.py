@@ -36,7 +36,7 @@ import time
 
 import nbformat
 
-from notebook_check import code_cells, is_check_cell, mismatch, read_notebook, stdout_text
+from notebook_check import code_cells, is_check_cell, mismatch, read_notebook, printed_text
 
 REPL = os.environ.get("GENLAB_CLANG_REPL", "clang-repl-19")
 MARK = "@@genlab-cell@@"
@@ -184,7 +184,7 @@ def run(path, check=False, write=None, timeout=900, verbose=False, engine="clang
         if n in done and check and is_check_cell(c):
             # Image announcements are display outputs in the stored notebook, not stdout.
             fresh = "\n".join(l for l in outputs[n].split("\n") if not IMAGE.match(l))
-            report = mismatch(stdout_text(c.get("outputs", [])), fresh)
+            report = mismatch(printed_text(c.get("outputs", [])), fresh)
             if report:
                 status = "DIFF"
                 mismatches.append((n, report))

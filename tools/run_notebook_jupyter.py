@@ -30,11 +30,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from notebook_check import code_cells, is_check_cell, mismatch, read_notebook, stdout_text
+from notebook_check import code_cells, is_check_cell, mismatch, read_notebook, printed_text
 
 
 def first_line(outputs):
-    text = stdout_text(outputs).strip()
+    text = printed_text(outputs).strip()
     return text.split("\n")[0][:60] if text else ""
 
 
@@ -92,7 +92,7 @@ def run(path, check=False, write=None, timeout=900, kernel="xcpp17"):
             if failed is None:
                 done += 1
                 if check and is_check_cell(cell):
-                    report = mismatch(stdout_text(stored[n]), stdout_text(cell.outputs))
+                    report = mismatch(printed_text(stored[n]), printed_text(cell.outputs))
                     if report:
                         status = "DIFF"
                         mismatches.append((n, report))

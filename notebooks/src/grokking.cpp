@@ -145,23 +145,28 @@ core::Json metrics_at_step(const std::vector<core::Json>& m, std::int64_t step) 
     if (r["step"].get<std::int64_t>() == step) return r;
   throw std::invalid_argument("no evaluation at update " + std::to_string(step));
 }
-// %% tags=check
-std::cout << std::fixed << std::setprecision(3) << "  update  train acc  test acc  train loss  test loss  excluded  restricted  weight norm  keys\n";
-for (std::int64_t step : {200, 550, 1000, 1300, 1350, 1450, 1600, 1750, 2000}) {
-  const core::Json r = metrics_at_step(metrics, step);
-  std::ostringstream ex, re;
-  ex << std::scientific << std::setprecision(2), re << std::scientific << std::setprecision(2);
-  if (r["excluded_loss"].is_null()) ex << "-"; else ex << r["excluded_loss"].get<double>();
-  if (r["restricted_loss"].is_null()) re << "-"; else re << r["restricted_loss"].get<double>();
-  std::cout << std::setw(8) << step << std::setw(11) << r["train_exact_match"].get<double>() << std::setw(10)
-            << r["test_exact_match"].get<double>() << std::setw(12) << std::scientific << std::setprecision(2)
-            << r["train_loss"].get<double>() << std::setw(11) << r["test_loss"].get<double>() << std::fixed
-            << std::setprecision(3) << std::setw(10) << ex.str() << std::setw(12) << re.str()
-            << std::setw(13) << r["weight_norm"].get<double>() << "  ";
-  for (const auto& k : r["key_frequencies"]) std::cout << k << " ";
-  std::cout << "\n";
+// %%
+genlab::notebook::Table progress_table(const std::vector<core::Json>& m, const std::vector<std::int64_t>& steps) {
+  const auto num = [](const core::Json& v, bool scientific, int digits) {
+    if (v.is_null()) return std::string("-");
+    std::ostringstream s;
+    s << (scientific ? std::scientific : std::fixed) << std::setprecision(digits) << v.get<double>();
+    return s.str();
+  };
+  genlab::notebook::Table t;
+  t.columns = {"update", "train acc", "test acc", "train loss", "test loss", "excluded", "restricted", "weight norm", "keys"};
+  for (std::int64_t step : steps) {
+    const core::Json r = metrics_at_step(m, step);
+    std::string keys;
+    for (const auto& k : r["key_frequencies"]) keys += (keys.empty() ? "" : " ") + k.dump();
+    t.rows.push_back({std::to_string(step), num(r["train_exact_match"], false, 3), num(r["test_exact_match"], false, 3),
+                      num(r["train_loss"], true, 2), num(r["test_loss"], true, 2), num(r["excluded_loss"], true, 2),
+                      num(r["restricted_loss"], true, 2), num(r["weight_norm"], false, 3), keys});
+  }
+  return t;
 }
-std::cout << std::defaultfloat;
+// %% tags=check
+genlab::notebook::show_table(progress_table(metrics, {200, 550, 1000, 1300, 1350, 1450, 1600, 1750, 2000}));
 // %% [markdown]
 // ## 4. The measures on an ideal circuit
 //
