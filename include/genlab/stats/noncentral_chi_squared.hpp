@@ -211,6 +211,11 @@ class NoncentralChiSquaredLogPdf {
   }
 
   double operator()(double x) const {
+    // At x = 0 only the j = 0 term survives: f(0+) = +inf for ν < 2, e^{−λ/2}/2 for ν = 2, 0 above.
+    if (x == 0) {
+      if (a_ < 1) return std::numeric_limits<double>::infinity();
+      return a_ == 1 ? -mu_ - constants::ln2 : constants::neg_inf;
+    }
     if (!(x > 0) || std::isinf(x)) return constants::neg_inf;
     const double y = 0.5 * x, lx = std::log(x);
     if (mu_ == 0) return (a_ - 1) * lx - y - a_ * constants::ln2 - std::lgamma(a_);
@@ -250,8 +255,8 @@ class NoncentralChiSquaredLogPdf {
   std::vector<double> lg_j_, lg_aj_;
 };
 
-/// ln f(x), the log density (−inf for x <= 0). For many x at one law build a
-/// NoncentralChiSquaredLogPdf once.
+/// ln f(x), the log density: −inf for x < 0; at x = 0 the limit from above (+inf for ν < 2). For
+/// many x at one law build a NoncentralChiSquaredLogPdf once.
 inline double log_pdf(const NoncentralChiSquared& d, double x) {
   detail::require_x(x, "genlab::stats::log_pdf(NoncentralChiSquared)");
   return NoncentralChiSquaredLogPdf(d.df, d.nc)(x);
