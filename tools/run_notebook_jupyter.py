@@ -11,6 +11,9 @@ and its stream, display_data and error messages are collected as the cell's outp
   * a cell that crashes the kernel (SIGSEGV, ...) stops it too, with the signal named: the kernel
     dies, nbclient notices, nothing waits for the timeout;
   * a cell that runs longer than --timeout seconds fails the run (the kernel is then shut down);
+  * with --scratch, the kernel runs in a scratch mirror of the notebook's folder (everything
+    linked, figures/ copied), so what cells write does not touch the checkout: two runners can
+    run the same notebook at once (ctest -j runs this one beside tools/run_notebook.py);
   * with --check, cells tagged "check" must print what the notebook stores (tools/notebook_check.py,
     the comparison tools/run_notebook.py uses); with --write OUT, the executed notebook (outputs
     from the kernel, images included) is written to OUT.
@@ -18,12 +21,15 @@ and its stream, display_data and error messages are collected as the cell's outp
 Cells are numbered as tools/run_notebook.py numbers them: non-empty code cells from 1.
 Exit status 0 when every cell ran (and matched, with --check), 1 otherwise.
 Usage: tools/run_notebook_jupyter.py NOTEBOOK.ipynb [--check] [--write OUT] [--timeout S] [--kernel NAME]
+                                     [--scratch]
 """
 import argparse
 import copy
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 
 import nbformat
@@ -55,13 +61,34 @@ def kernel_exit(client):
     return f"exit code {rc}"
 
 
-def run(path, check=False, write=None, timeout=900, kernel="xcpp17"):
+def scratch_mirror(nbdir):
+    """A temporary twin of nbdir whose relative paths (data/, ../include) resolve as in the checkout."""
+    root, name = os.path.split(nbdir)
+    tmp = tempfile.mkdtemp(prefix="genlab_nb_scratch_")
+    for e in os.listdir(root):
+        if e != name:
+            os.symlink(os.path.join(root, e), os.path.join(tmp, e))
+    mirror = os.path.join(tmp, name)
+    os.mkdir(mirror)
+    for e in os.listdir(nbdir):
+        src = os.path.join(nbdir, e)
+        if e == "figures" and os.path.isdir(src):
+            shutil.copytree(src, os.path.join(mirror, e))  # cells write here
+        else:
+            os.symlink(src, os.path.join(mirror, e))
+    return tmp, mirror
+
+
+def run(path, check=False, write=None, timeout=900, kernel="xcpp17", scratch=False):
     try:
         nb = read_notebook(path)
     except ValueError as e:
         print(e)
         return 1
     nbdir = os.path.dirname(os.path.abspath(path))
+    scratch_root = None
+    if scratch:
+        scratch_root, nbdir = scratch_mirror(nbdir)
     cells = code_cells(nb)
     stored = {n: copy.deepcopy(c.get("outputs", [])) for n, (_, c) in enumerate(cells, 1)}
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, startup_timeout=120,
@@ -100,6 +127,8 @@ def run(path, check=False, write=None, timeout=900, kernel="xcpp17"):
             if failed is not None:
                 break
     wall = time.time() - t0
+    if scratch_root:
+        shutil.rmtree(scratch_root, ignore_errors=True)
     if failed is not None:
         print(f"{path}: FAILED at cell {failed}")
         for line in failure[:25]:
@@ -124,8 +153,9 @@ def main():
     ap.add_argument("--write", metavar="OUT", help="write the executed notebook to OUT")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per cell (default 900)")
     ap.add_argument("--kernel", default="xcpp17", help="kernelspec name (default xcpp17)")
+    ap.add_argument("--scratch", action="store_true", help="run in a scratch mirror of the notebook's folder")
     a = ap.parse_args()
-    sys.exit(run(a.notebook, a.check, a.write, a.timeout, a.kernel))
+    sys.exit(run(a.notebook, a.check, a.write, a.timeout, a.kernel, a.scratch))
 
 
 if __name__ == "__main__":

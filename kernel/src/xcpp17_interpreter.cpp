@@ -16,6 +16,12 @@ Xcpp17Interpreter* g_current = nullptr;
 // know them, so the kernel carries them out and blanks the line (keeping line numbers).
 const std::regex kPragma(R"re(^[ \t]*#[ \t]*pragma[ \t]+cling[ \t]+(add_include_path|load)[ \t]*\([ \t]*"([^"]*)"[ \t]*\).*$)re");
 
+// execute_reply for a failed cell (protocol 5.3: status "error" with ename, evalue, traceback).
+// Written out here because xeus 2.4.1's create_error_reply stores ename and evalue swapped.
+nl::json error_reply(const std::string& ename, const std::string& evalue, const std::vector<std::string>& traceback) {
+  return {{"status", "error"}, {"ename", ename}, {"evalue", evalue}, {"traceback", traceback}};
+}
+
 bool is_ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 }  // namespace
 
@@ -100,7 +106,7 @@ nl::json Xcpp17Interpreter::execute_request_impl(int execution_counter, const st
   const std::string source = apply_pragmas(code, pragma_errors);
   if (!pragma_errors.empty()) {
     if (!silent) publish_execution_error("PragmaError", label + ": " + pragma_errors.front(), pragma_errors);
-    return xeus::create_error_reply("PragmaError", label + ": " + pragma_errors.front(), pragma_errors);
+    return error_reply("PragmaError", label + ": " + pragma_errors.front(), pragma_errors);
   }
 
   // Only code runs: a cell of comments and blank lines has nothing to parse (clang would say so).
@@ -113,7 +119,7 @@ nl::json Xcpp17Interpreter::execute_request_impl(int execution_counter, const st
   if (!r.warnings.empty() && !silent) publish_stream("stderr", r.warnings);
   if (!r.ok) {
     if (!silent) publish_execution_error(r.ename, r.evalue, r.traceback);
-    return xeus::create_error_reply(r.ename, r.evalue, r.traceback);
+    return error_reply(r.ename, r.evalue, r.traceback);
   }
   remember_identifiers(source);
   return xeus::create_successful_reply();
