@@ -142,6 +142,7 @@ TEST_CASE("generalized chi-square density with total dof <= 2 is the derivative 
       {{1.0, 30.0}, {1, 1}, {0.05, 0.05}, 0.5},
       {{0.2, 1.0, 7.0}, {0.5, 0.5, 0.5}, {0.0, 3.0, 0.5}, 0},  // three terms, H = 1.5
       {{1.0, 4.0}, {0.3, 0.2}, {1.0, 0.0}, 0},                 // H = 0.5
+      {{1.0, 7.0, 0.3}, {0.05, 0.05, 0.05}, {0.0, 1.0, 0.2}, 0},  // H = 0.15: |M(c+iu)| ~ u^-0.075
   };
   for (const auto& q : laws) {
     const double m = stats::mean(q) - q.offset;
