@@ -50,7 +50,7 @@ void Xcpp17Interpreter::configure_impl() {
     if (!engine_->load_library(lib, error)) throw std::runtime_error("genlab kernel: --load " + lib + ": " + error);
   }
   capture_ = std::make_unique<OutputCapture>([this](const std::string& name, const std::string& text) {
-    publish_stream(name, text);
+    if (!silent_) publish_stream(name, text);
   });
 }
 
@@ -109,12 +109,14 @@ nl::json Xcpp17Interpreter::execute_request_impl(int execution_counter, const st
     return error_reply("PragmaError", label + ": " + pragma_errors.front(), pragma_errors);
   }
 
-  // Only code runs: a cell of comments and blank lines has nothing to parse (clang would say so).
+  // A cell that was empty, or only pragmas, has nothing to parse.
   if (source.find_first_not_of(" \t\r\n") == std::string::npos) return xeus::create_successful_reply();
 
+  silent_ = silent;  // protocol: a silent request publishes nothing on IOPub, streams included
   capture_->begin();
   CellResult r = engine_->run(source, label);
   capture_->end();
+  silent_ = false;
 
   if (!r.warnings.empty() && !silent) publish_stream("stderr", r.warnings);
   if (!r.ok) {
@@ -126,12 +128,13 @@ nl::json Xcpp17Interpreter::execute_request_impl(int execution_counter, const st
 }
 
 void Xcpp17Interpreter::display_from_cell(const nl::json& data, const nl::json& metadata) {
+  if (silent_) return;
   capture_->publish_in_order([&] { display_data(data, metadata, nl::json::object()); });
 }
 
 // Cheap completion: names that appeared in cells that ran (and in this cell), matching the
-// identifier before the cursor. Asking clang itself means building a second compiler instance per
-// request (clang-repl's ReplCodeCompleter), seconds on this hardware.
+// identifier before the cursor. Asking clang itself means building and parsing in a second
+// compiler instance per request (how clang-repl's ReplCodeCompleter works), which is not cheap.
 nl::json Xcpp17Interpreter::complete_request_impl(const std::string& code, int cursor_pos) {
   // cursor_pos counts Unicode code points (protocol 5.2+); identifiers are ASCII, so the byte
   // offset is the same up to the cursor unless the cell has non-ASCII text before it.

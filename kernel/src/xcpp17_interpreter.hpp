@@ -48,6 +48,7 @@ class Xcpp17Interpreter : public xeus::xinterpreter {
   std::vector<std::string> preload_;
   std::unique_ptr<CppEngine> engine_;
   std::unique_ptr<OutputCapture> capture_;
+  bool silent_ = false;                // the running request is silent (no IOPub output)
   std::set<std::string> identifiers_;  // completion candidates: names seen in cells that ran
 };
 

@@ -10,6 +10,7 @@ request the kernel implements:
   display          genlab/notebook.hpp's show_image (PNG, SVG) and show_table / matrix_table
                    (Eigen) become display_data with image/png, image/svg+xml, text/html + text/plain,
                    in order with the text printed around them;
+  silent           a silent request runs and publishes nothing;
   interrupt        SIGINT abandons a running cell (KeyboardInterrupt) and the next cell runs;
   complete         names from earlier cells complete;
   is_complete      an open brace is incomplete.
@@ -100,6 +101,14 @@ def main():
                and "-3" in tables[0]["text/plain"], "display: the matrix as an HTML table with its text form")
         pngs = [c["data"]["image/png"] for t, c in out if t == "display_data" and "image/png" in c["data"]]
         expect(bool(pngs) and pngs[0].startswith("iVBORw0KGgo"), "display: the PNG is base64 of a PNG file")
+
+        outputs = []
+        reply = kc.execute_interactive('std::cout << "not shown" << std::endl; ++kept;', silent=True, timeout=60,
+                                       output_hook=lambda m: outputs.append(m["msg_type"]))
+        r, out = run(kc, 'std::cout << kept << std::endl;')
+        expect(reply["content"]["status"] == "ok" and "stream" not in outputs and stdout_of(out) == "42\n",
+               f"silent: the code runs and publishes nothing ({outputs})")
+        r, out = run(kc, '--kept;')
 
         r, out = run(kc, 'volatile long spins = 0;')
         timer = threading.Timer(2.0, km.interrupt_kernel)
