@@ -69,10 +69,11 @@ void on_fatal(int sig) {
     interp->dump_unpublished_output();
     fd = interp->log_fd();
   }
-  const char head[] = "genlab xcpp17 kernel: the running cell died with ";
+  const char head[] = "genlab xcpp17 kernel: killed by ";
+  const char* where = genlab_kernel::CppEngine::running_user_code() ? " in a cell's code\n" : " outside a cell's code\n";
   [[maybe_unused]] auto a = write(fd, head, sizeof head - 1);
   [[maybe_unused]] auto b = write(fd, what, std::strlen(what));
-  [[maybe_unused]] auto c = write(fd, "\n", 1);
+  [[maybe_unused]] auto c = write(fd, where, std::strlen(where));
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }

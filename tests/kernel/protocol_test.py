@@ -13,7 +13,8 @@ request the kernel implements:
   silent           a silent request runs and publishes nothing;
   interrupt        SIGINT abandons a running cell (KeyboardInterrupt) and the next cell runs;
   complete         names from earlier cells complete;
-  is_complete      an open brace is incomplete.
+  is_complete      an open brace is incomplete;
+  restart          a new kernel process with a fresh session.
 Exit status 0 when all hold; otherwise the failed check is printed. Needs JUPYTER_PATH to find
 the kernelspec (ctest points it at build-kernel/share/jupyter).
 """
@@ -125,6 +126,14 @@ def main():
         expect("kept" in matches, f"complete: 'kep' -> {matches}")
         kc.is_complete("void f() {")
         expect(kc.get_shell_msg(timeout=30)["content"].get("status") == "incomplete", "is_complete: an open brace")
+
+        pid = km.provisioner.process.pid
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=120)
+        r, out = run(kc, 'kept;')
+        r2, out2 = run(kc, '#include <iostream>\nstd::cout << "fresh" << std::endl;')
+        expect(km.provisioner.process.pid != pid and r["status"] == "error" and stdout_of(out2) == "fresh\n",
+               "restart: a new kernel process, earlier declarations gone, new cells run")
     finally:
         km.shutdown_kernel(now=False)
     print(f"kernel protocol: {len(failures)} failure(s) -> {'FAIL' if failures else 'PASS'}")
