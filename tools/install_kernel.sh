@@ -85,7 +85,8 @@ spec="$build/share/jupyter/kernels/xcpp17"
 existing=$("$venv/bin/jupyter" kernelspec list --json 2>/dev/null |
            "$venv/bin/python" -c 'import json,sys; d=json.load(sys.stdin)["kernelspecs"].get("xcpp17"); print(d["spec"]["display_name"] if d else "")')
 if [ -n "$existing" ] && [[ "$existing" != *genlab* ]]; then
-  echo "install_kernel.sh: note: replacing the xcpp17 kernel '$existing' in ${where[*]}'s Jupyter path" >&2
+  echo "install_kernel.sh: note: Jupyter already has an xcpp17 kernel ('$existing'); genlab's is installed" \
+       "with ${where[*]} and takes its place wherever that location comes first" >&2
 fi
 "$venv/bin/jupyter" kernelspec install "$spec" --name xcpp17 --replace "${where[@]}" >&2
 echo "install_kernel.sh: done. Open the notebooks with:  $venv/bin/jupyter lab $root/notebooks/" >&2
