@@ -9,9 +9,10 @@
 // Under xeus (xcpp/xdisplay.hpp available: xeus-cling, xeus-cpp, genlab's own kernel in kernel/)
 // show_image displays the image inline through xcpp::display; elsewhere it prints
 // "[genlab:image/png] <path>", which tools/run_notebook.py turns into an image output when it
-// stores a notebook's outputs. show_table displays a result table (or an Eigen matrix, through
-// matrix_table) as an HTML table with its plain-text form beside it, and prints that text
-// elsewhere: a pinned cell's text is the same under every engine (tools/notebook_check.py).
+// stores a notebook's outputs. show_table displays a result table (an Eigen matrix through
+// matrix_table, an xtensor array through array_table) as an HTML table with its plain-text form
+// beside it, and prints that text elsewhere: a pinned cell's text is the same under every engine
+// (tools/notebook_check.py).
 
 #include <algorithm>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -138,6 +140,36 @@ Table matrix_table(const Matrix& m, int precision = 6) {
       v << std::setprecision(precision) << m(i, j);
       row.push_back(v.str());
     }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+/// A 1-D or 2-D N-d array as a table: anything with dimension(), shape() and a(i) / a(i, j)
+/// (xtensor's arrays and views, genlab::core's N-d arrays). A 2-D array is shown like
+/// matrix_table; a 1-D one as one column "value" with its index. Throws std::invalid_argument for
+/// other ranks.
+template <class Array>
+Table array_table(const Array& a, int precision = 6) {
+  const auto cell = [precision](double v) {
+    std::ostringstream s;
+    s << std::setprecision(precision) << v;
+    return s.str();
+  };
+  Table t;
+  if (a.dimension() == 1) {
+    t.columns = {"", "value"};
+    for (std::size_t i = 0; i < a.shape()[0]; ++i) t.rows.push_back({std::to_string(i), cell(a(i))});
+    return t;
+  }
+  if (a.dimension() != 2)
+    throw std::invalid_argument("genlab::notebook::array_table: a 1-D or 2-D array, not " +
+                                std::to_string(a.dimension()) + "-D");
+  t.columns.push_back("");
+  for (std::size_t j = 0; j < a.shape()[1]; ++j) t.columns.push_back(std::to_string(j));
+  for (std::size_t i = 0; i < a.shape()[0]; ++i) {
+    std::vector<std::string> row{std::to_string(i)};
+    for (std::size_t j = 0; j < a.shape()[1]; ++j) row.push_back(cell(a(i, j)));
     t.rows.push_back(std::move(row));
   }
   return t;

@@ -8,7 +8,7 @@ request the kernel implements:
                    a compile error is an error reply naming "In [n]:line:col" and the message;
                    an uncaught exception is an error naming what(); the kernel survives both;
   display          genlab/notebook.hpp's show_image (PNG, SVG) and show_table / matrix_table
-                   (Eigen) become display_data with image/png, image/svg+xml, text/html + text/plain,
+                   (Eigen), array_table (xtensor) become display_data with image/png, image/svg+xml, text/html + text/plain,
                    in order with the text printed around them;
   silent           a silent request runs and publishes nothing;
   interrupt        SIGINT abandons a running cell (KeyboardInterrupt) and the next cell runs;
@@ -102,6 +102,11 @@ def main():
                and "-3" in tables[0]["text/plain"], "display: the matrix as an HTML table with its text form")
         pngs = [c["data"]["image/png"] for t, c in out if t == "display_data" and "image/png" in c["data"]]
         expect(bool(pngs) and pngs[0].startswith("iVBORw0KGgo"), "display: the PNG is base64 of a PNG file")
+        r, out = run(kc, '#include <xtensor/xtensor.hpp>\nxt::xtensor<double, 2> xa = {{1, 2}, {3, 0.25}};\n'
+                         'genlab::notebook::show_table(genlab::notebook::array_table(xa));')
+        html = [c["data"].get("text/html", "") for t, c in out if t == "display_data"]
+        expect(r["status"] == "ok" and len(html) == 1 and "<td>0.25</td>" in html[0],
+               f"display: an xtensor array as an HTML table ({r.get('evalue')})")
 
         outputs = []
         reply = kc.execute_interactive('std::cout << "not shown" << std::endl; ++kept;', silent=True, timeout=60,
