@@ -3,8 +3,9 @@
 # Idempotent and silent when everything is present. Usage: tools/deps.sh
 set -euo pipefail
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make ninja-build pkg-config
   libeigen3-dev libboost-math-dev libxtensor-dev xtl-dev nlohmann-json3-dev zlib1g-dev   # the library
+  libopenblas-openmp-dev                                                                 # Eigen's BLAS backend
   catch2 libcli11-dev                                                                    # tests, example CLIs
   dataset-fashion-mnist                                                                  # real data
   gnuplot-nox                                                                            # plots

@@ -1,27 +1,55 @@
 #!/usr/bin/env bash
-# The whole test suite: installs missing Debian packages, configures, builds and runs every test
-# with ctest (Release), then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Usage: tools/test.sh [--no-sanitize | --sanitize-only]
+# The whole test suite (what CI runs): installs missing Debian packages, then two builds, each
+# compiling every program once:
+#   build-asan  the Catch2 unit tests, under AddressSanitizer + UndefinedBehaviorSanitizer (-O1),
+#               each test area compiled as one translation unit;
+#   build-test  Release: the example programs (their command lines are probed), the MPI run,
+#               the install/consumer tests and the notebooks (clang-repl), with no unit tests.
+# Both build for this machine's instruction set with Eigen's products on OpenBLAS when found.
+# Usage: tools/test.sh [--no-sanitize | --sanitize-only] [--cuda]
+#   --no-sanitize    the unit tests in the Release build instead of the sanitizer build
+#   --sanitize-only  only the sanitizer build and its tests
+#   --cuda           also compile the CUDA tests and programs with nvcc (they run only on a GPU:
+#                    tools/gpu_check.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-mode=${1:-all}
+mode=all
+cuda=OFF
+for arg in "$@"; do
+  case "$arg" in
+    --no-sanitize | --sanitize-only) mode=$arg ;;
+    --cuda) cuda=ON ;;
+    *) echo "tools/test.sh: unknown argument '$arg' (expected --no-sanitize, --sanitize-only or --cuda)" >&2; exit 2 ;;
+  esac
+done
 jobs=${GENLAB_JOBS:-$(nproc)}
 "$root/tools/deps.sh"
+start=$(date +%s)
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
 
-if [ "$mode" != "--sanitize-only" ]; then
-  echo "== genlab: Release build and tests ==" >&2
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build -j"$jobs"
-  ctest --test-dir build -j"$jobs" --output-on-failure --timeout 900
-fi
+configure() {  # configure DIR [cmake options...]; keeps an existing build dir's generator
+  local dir=$1; shift
+  if [ -f "$dir/CMakeCache.txt" ]; then cmake -S . -B "$dir" "$@" >/dev/null
+  else cmake -S . -B "$dir" "${generator[@]}" "$@" >/dev/null; fi
+}
+
+unit_in_release=OFF
+[ "$mode" = "--no-sanitize" ] && unit_in_release=ON
 if [ "$mode" != "--no-sanitize" ]; then
-  echo "== genlab: ASan + UBSan build and tests ==" >&2
-  # Only the test programs; CUDA and the install test are covered by the Release run.
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-        -DGENLAB_SANITIZE=ON -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF >/dev/null
+  echo "== genlab: unit tests under ASan + UBSan ==" >&2
+  configure build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DGENLAB_SANITIZE=ON \
+            -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF -DGENLAB_INSTALL=OFF
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 1800
+    ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 900
 fi
-echo "== genlab: all tests passed ==" >&2
+if [ "$mode" != "--sanitize-only" ]; then
+  echo "== genlab: Release build: examples, notebooks, install ==" >&2
+  configure build-test -DCMAKE_BUILD_TYPE=Release -DGENLAB_BUILD_UNIT_TESTS=$unit_in_release \
+            -DGENLAB_BUILD_BENCH=OFF -DGENLAB_WITH_CUDA=$cuda
+  cmake --build build-test -j"$jobs"
+  ctest --test-dir build-test -j"$jobs" --output-on-failure --timeout 900
+fi
+echo "== genlab: all tests passed in $(( $(date +%s) - start )) s (after the package check) ==" >&2

@@ -5,8 +5,17 @@
 //   nn_bench dump <nanda|prerope|post|tempered> <dir>  a small double model, its batch, logits,
 //                                                      loss, gradients and 10 AdamW step losses
 //                                                      for bench/nn/torch_peer.py crosscheck
-//   nn_bench gemm                                      the machine's float GEMM rate (Eigen,
-//                                                      single thread and all threads), GFLOP/s
+//   nn_bench grok <dir> [max_steps]                    the quick grokking preset (p = 53, 50% train,
+//                                                      1 layer d 64, full batch, float): writes its
+//                                                      initial weights and split to <dir> (for
+//                                                      torch_peer.py grok), trains, evaluates test
+//                                                      accuracy every 50 updates and prints the
+//                                                      update and seconds to test accuracy >= 99%
+//   nn_bench gemm                                      the machine's float GEMM rate through
+//                                                      Eigen's products (OpenBLAS's sgemm when
+//                                                      built with EIGEN_USE_BLAS, Eigen's own
+//                                                      kernels otherwise), single thread and all
+//                                                      threads, GFLOP/s
 // GCC 12 reports false "maybe-uninitialized" warnings inside Eigen's AVX-512 kernels at -O3
 // -march=native (Eigen 3.4); silenced for this translation unit only.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -21,12 +30,16 @@
 #include <string>
 
 #include <Eigen/Core>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/io/npy.hpp"
 #include "genlab/core/parallel.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/nn.hpp"
+#include "genlab/experiments/grokking.hpp"
 #include "../../tests/nn/reference_models.hpp"
 
 using namespace genlab;
@@ -94,6 +107,14 @@ double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data,
   return 3 * fwd;
 }
 
+const char* gemm_backend() {
+#if defined(EIGEN_USE_BLAS)
+  return "openblas";
+#else
+  return "eigen";
+#endif
+}
+
 template <class T>
 int time_steps(const std::string& which, int steps) {
   const bool nanda = which == "nanda";
@@ -131,6 +152,7 @@ int time_steps(const std::string& which, int steps) {
   j["gflop_per_step"] = step_flops(cfg, data, idx) / 1e9;
   j["gflops"] = step_flops(cfg, data, idx) / 1e9 / (sec / steps);
   j["threads"] = core::max_threads();
+  j["gemm_backend"] = gemm_backend();
   j["last_loss"] = loss;
   std::cout << j.dump() << std::endl;
   return 0;
@@ -184,13 +206,69 @@ int dump(const std::string& which, const std::filesystem::path& dir) {
   return 0;
 }
 
+// Time to grok, from the same initial weights and split as torch_peer.py grok. The clock covers
+// training and the evaluations (what a user waits for), not the dump.
+int grok(const std::filesystem::path& dir, int max_steps) {
+  auto cfg = experiments::GrokkingConfig::quick();
+  const core::Dataset ds = splits::make_modular_dataset(cfg.data);
+  const auto& train = ds.split("train");
+  const auto& test = ds.split("test");
+  cfg.model.vocab_size = static_cast<std::int64_t>(ds.vocab().size());
+  cfg.model.max_seq_len = static_cast<std::int64_t>(train.front().size()) - 1;
+  Transformer<float> model(cfg.model, cfg.seed);
+  save_checkpoint(dir / "model", model, static_cast<const AdamW<float>*>(nullptr));
+  for (const auto& [name, split] : {std::pair{"train", &train}, std::pair{"test", &test}}) {
+    std::vector<std::int32_t> tokens;
+    std::vector<std::uint8_t> mask;
+    for (const auto& q : *split) {
+      tokens.insert(tokens.end(), q.tokens.begin(), q.tokens.end());
+      mask.insert(mask.end(), q.loss_mask.begin(), q.loss_mask.end());
+    }
+    const std::size_t T = split->front().size();
+    core::write_npy(dir / (std::string(name) + "_tokens.npy"), tokens, {split->size(), T});
+    core::write_npy(dir / (std::string(name) + "_mask.npy"), mask, {split->size(), T});
+  }
+  core::write_json(dir / "optimizer.json", cfg.optimizer.to_json());
+  AdamW<float> opt(cfg.optimizer);
+  Workspace<float> ws;
+  std::vector<float> grad;
+  std::vector<std::size_t> idx(train.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  const auto t0 = Clock::now();
+  int step = 0;
+  double acc = 0;
+  for (; step <= max_steps; ++step) {
+    if (step % 50 == 0) {
+      acc = evaluate(model, test, ws).exact_match;
+      if (acc >= 0.99) break;
+    }
+    if (step == max_steps) break;
+    batch_loss_and_grad(model, train, idx, &grad, ws);
+    opt.update(model.parameters(), grad, model.layout());
+  }
+  const double sec = std::chrono::duration<double>(Clock::now() - t0).count();
+  core::Json j;
+  j["impl"] = "genlab";
+  j["gemm_backend"] = gemm_backend();
+  j["threads"] = core::max_threads();
+  j["grok_step"] = acc >= 0.99 ? core::Json(step) : core::Json(nullptr);
+  j["test_accuracy"] = acc;
+  j["seconds"] = sec;
+  std::cout << j.dump() << std::endl;
+  return 0;
+}
+
 int gemm() {
   core::Json j;
+  const int all = core::max_threads();
   for (int n : {256, 512}) {
     Matrix<float> a = Matrix<float>::Random(n * 4, n), b = Matrix<float>::Random(n, n), c(n * 4, n);
-    for (int threads : {1, core::max_threads()}) {
-      if (threads == 1 && core::max_threads() == 1 && j.contains("gflops_n" + std::to_string(n) + "_threads1")) continue;
-      Eigen::setNbThreads(threads);
+    for (int threads : {1, all}) {
+      if (threads == 1 && all == 1 && j.contains("gflops_n" + std::to_string(n) + "_threads1")) continue;
+      Eigen::setNbThreads(threads);  // Eigen's own kernels
+#if defined(_OPENMP)
+      omp_set_num_threads(threads);  // OpenBLAS's OpenMP build
+#endif
       c.noalias() = a * b;
       int reps = 0;
       const auto t0 = Clock::now();
@@ -203,6 +281,10 @@ int gemm() {
       j["gflops_n" + std::to_string(n) + "_threads" + std::to_string(threads)] = 2.0 * 4 * n * double(n) * n * reps / sec / 1e9;
     }
   }
+#if defined(_OPENMP)
+  omp_set_num_threads(all);
+#endif
+  j["gemm_backend"] = gemm_backend();
   std::cout << j.dump() << std::endl;
   return 0;
 }
@@ -217,6 +299,7 @@ int main(int argc, char** argv) {
       return std::strcmp(argv[3], "double") == 0 ? time_steps<double>(argv[2], steps) : time_steps<float>(argv[2], steps);
     }
     if (mode == "dump" && argc == 4) return dump(argv[2], argv[3]);
+    if (mode == "grok" && (argc == 3 || argc == 4)) return grok(argv[2], argc == 4 ? std::stoi(argv[3]) : 2000);
     if (mode == "gemm") return gemm();
     std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> | dump <nanda|prerope|post|tempered|logn> <dir> | gemm\n";
     return 2;

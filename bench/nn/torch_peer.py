@@ -8,6 +8,9 @@
                    logits, loss, every gradient and 10 AdamW step losses in float64, and print the
                    largest differences from genlab's (DIR/logits.npy, DIR/grads/, DIR/genlab.json)
                    as one JSON line; exits 1 if any exceeds its tolerance (1e-5 relative).
+  grok DIR         time to grok: the quick preset's initial weights and split written by
+                   `nn_bench grok DIR`, trained full batch in float32 with the same AdamW, test
+                   accuracy every 50 updates; prints the update and seconds to >= 99%.
   time CONFIG DTYPE STEPS
                    ms per training step (forward, backward, AdamW) of the benchmark models
                    (nanda: p=113 full batch of 3,830; sort: 2-layer d=128, length 41, batch 64),
@@ -235,6 +238,36 @@ def export(d, out_dir):
     return 0
 
 
+def grok(d, max_steps=2000):
+    meta = json.load(open(os.path.join(d, "model", "config.json")))
+    names = [p["name"] for p in meta["parameters"]]
+    params = {n: torch.from_numpy(np.load(os.path.join(d, "model", "params", n + ".npy")).astype(np.float32)) for n in names}
+    model = Peer(meta["model"], params)
+    oc = json.load(open(os.path.join(d, "optimizer.json")))
+    opt, sched = make_optimizer(model, oc)
+    tr = graded(np.load(os.path.join(d, "train_tokens.npy")), np.load(os.path.join(d, "train_mask.npy")))
+    te = graded(np.load(os.path.join(d, "test_tokens.npy")), np.load(os.path.join(d, "test_mask.npy")))
+    t0 = time.perf_counter()
+    acc, step = 0.0, 0
+    for step in range(max_steps + 1):
+        if step % 50 == 0:
+            with torch.no_grad():
+                acc = (model(te[0], te[1]).argmax(-1) == te[2]).double().mean().item()
+            if acc >= 0.99 or step == max_steps:
+                break
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(tr[0], tr[1]), tr[2])
+        loss.backward()
+        if oc["grad_clip"] > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), oc["grad_clip"])
+        opt.step()
+        sched.step()
+    sec = time.perf_counter() - t0
+    print(json.dumps({"impl": "torch " + torch.__version__, "threads": torch.get_num_threads(),
+                      "grok_step": step if acc >= 0.99 else None, "test_accuracy": acc, "seconds": sec}))
+    return 0
+
+
 def time_steps(which, dtype, steps):
     dt = torch.float32 if dtype == "float" else torch.float64
     torch.manual_seed(0)
@@ -304,6 +337,8 @@ if __name__ == "__main__":
         sys.exit(export(sys.argv[2], sys.argv[3]))
     if len(sys.argv) == 3 and sys.argv[1] == "crosscheck":
         sys.exit(crosscheck(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "grok":
+        sys.exit(grok(sys.argv[2], int(sys.argv[3]) if len(sys.argv) == 4 else 2000))
     if len(sys.argv) == 5 and sys.argv[1] == "time":
         sys.exit(time_steps(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     print(__doc__)

@@ -14,8 +14,9 @@
 #   genlab      BUILD_DIR/bench/stats_bench (stats::cdf)
 #   peer        bench/stats/stats_peer.py: scipy.stats.ncx2.cdf (noncentral rows) and a numpy
 #               Imhof-integral generalized χ² (generalized rows)
-#   old         bench/stats/old_methods_bench.cpp, compiled here with $CXX -O2 against the include/
-#               tree of commit 04fa0a6 (git archive): the Imhof CDF sample::GeneralizedChiSquare::cdf
+#   old         bench/stats/old_methods_bench.cpp, compiled here with $CXX -O3 -march=native (the
+#               flags bench/CMakeLists.txt gives stats_bench) against the include/ tree of commit
+#               04fa0a6 (git archive): the Imhof CDF sample::GeneralizedChiSquare::cdf
 #               and the log-space saddlepoint-line inversion bias::generalized_chi_square_log_cdf
 #               that the one stats CDF replaced (generalized rows only)
 # interleaved: three rounds of genlab, peer, old, so drifting machine load hits every column alike;
@@ -36,7 +37,7 @@ trap 'rm -rf "$tmp"' EXIT
 git -C "$root" archive 04fa0a6 include | tar -x -C "$tmp"
 # The old headers need Boost (and nothing else of today's tree); add Boost's prefix if it is not
 # on the default include path (BOOST_INCLUDEDIR).
-"$cxx" -std=c++17 -O2 -DGENLAB_OLD_METHODS_04FA0A6 -I"$tmp/include" ${BOOST_INCLUDEDIR:+-I"$BOOST_INCLUDEDIR"} \
+"$cxx" -std=c++17 -O3 -march=native -DGENLAB_OLD_METHODS_04FA0A6 -I"$tmp/include" ${BOOST_INCLUDEDIR:+-I"$BOOST_INCLUDEDIR"} \
   "$root/bench/stats/old_methods_bench.cpp" -o "$tmp/old_methods_bench"
 
 for round in 1 2 3; do

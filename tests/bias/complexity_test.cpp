@@ -5,6 +5,8 @@
 // the spec's rounded table values are checked at their printed precision as well.
 #include <catch2/catch.hpp>
 
+#include "test_util.hpp"
+
 #include <cmath>
 
 #include "genlab/bias/complexity.hpp"
@@ -12,7 +14,7 @@
 using namespace genlab::bias;
 
 namespace {
-bool rel_close(double got, double want, double tol) { return std::abs(got - want) <= tol * std::abs(want); }
+using namespace biastest;
 }  // namespace
 
 TEST_CASE("V1 harmonic counting identities") {

@@ -2,6 +2,8 @@
 // GP hypotheses, the loss-model fits, the intervals, the GP posterior and bad input.
 #include <catch2/catch.hpp>
 
+#include "test_util.hpp"
+
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -14,7 +16,7 @@ using namespace genlab;
 using namespace genlab::bias;
 
 namespace {
-bool rel_close(double got, double want, double tol) { return std::abs(got - want) <= tol * std::abs(want); }
+using namespace biastest;
 
 // V10: μ = 0, Σ = I, N_t = 10 test points, k = 10 one-hot targets.
 sample::GpHypothesisSpace isotropic_space() {

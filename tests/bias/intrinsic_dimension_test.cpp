@@ -4,6 +4,8 @@
 // TwoNN), the blocked kNN against brute force, duplicates, query subsets, uniform data on known manifolds, bad input.
 #include <catch2/catch.hpp>
 
+#include "test_util.hpp"
+
 #include <cmath>
 
 #include "genlab/bias/intrinsic_dimension.hpp"
@@ -12,7 +14,7 @@
 using namespace genlab::bias;
 
 namespace {
-bool rel_close(double got, double want, double tol) { return std::abs(got - want) <= tol * std::abs(want); }
+using namespace biastest;
 
 Eigen::MatrixXd gaussian(Eigen::Index n, Eigen::Index d, std::uint64_t seed) {
   Eigen::MatrixXd x(n, d);

@@ -3,6 +3,8 @@
 // underflows, the Sankaran compatibility mode, closed forms and the density.
 #include <catch2/catch.hpp>
 
+#include "test_util.hpp"
+
 #include <cmath>
 
 #include "genlab/bias/noncentral_chi_squared.hpp"
@@ -10,7 +12,7 @@
 using namespace genlab::bias;
 
 namespace {
-bool rel_close(double got, double want, double tol) { return std::abs(got - want) <= tol * std::abs(want); }
+using namespace biastest;
 }  // namespace
 
 TEST_CASE("V9 exact −ln F(ε/s; ν, λ) to 1e-8, Sankaran column and −lnΦ(z)") {

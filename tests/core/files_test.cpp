@@ -10,7 +10,7 @@ using namespace genlab::core;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path scratch(const std::string& name) {
+fs::path files_scratch(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / "genlab_files_test";
   fs::create_directories(dir);
   return dir / name;
@@ -50,7 +50,7 @@ TEST_CASE("CSV round trip with quoting", "[io][csv]") {
   t.row("plain", 1, 0.25);
   t.row("with, comma", 2, 1e-300);
   t.row("with \"quotes\"\nand newline", 3, -7.5);
-  const auto path = scratch("t.csv");
+  const auto path = files_scratch("t.csv");
   write_csv(path, t);
   const CsvTable r = read_csv(path);
   CHECK(r.header() == t.header());
@@ -67,14 +67,14 @@ TEST_CASE("CSV round trip with quoting", "[io][csv]") {
 
 TEST_CASE("JSON and JSONL round trip; syntax errors name file and position", "[io][json]") {
   const Json doc = {{"seed", 7}, {"lr", 1e-3}, {"name", "grok"}};
-  write_json(scratch("a.json"), doc);
-  CHECK(read_json(scratch("a.json")) == doc);
-  write_jsonl(scratch("a.jsonl"), {Json{{"i", 1}}, Json{{"i", 2}}});
-  const auto rows = read_jsonl(scratch("a.jsonl"));
+  write_json(files_scratch("a.json"), doc);
+  CHECK(read_json(files_scratch("a.json")) == doc);
+  write_jsonl(files_scratch("a.jsonl"), {Json{{"i", 1}}, Json{{"i", 2}}});
+  const auto rows = read_jsonl(files_scratch("a.jsonl"));
   REQUIRE(rows.size() == 2);
   CHECK(rows[1]["i"] == 2);
-  write_file_atomic(scratch("bad.json"), "{\"a\": 1,,}");
-  CHECK_THROWS_WITH(read_json(scratch("bad.json")), Catch::Contains("bad.json: invalid JSON at byte"));
-  write_file_atomic(scratch("bad.jsonl"), "{\"a\":1}\n\n{oops}\n");
-  CHECK_THROWS_WITH(read_jsonl(scratch("bad.jsonl")), Catch::Contains("invalid JSON on line 3"));
+  write_file_atomic(files_scratch("bad.json"), "{\"a\": 1,,}");
+  CHECK_THROWS_WITH(read_json(files_scratch("bad.json")), Catch::Contains("bad.json: invalid JSON at byte"));
+  write_file_atomic(files_scratch("bad.jsonl"), "{\"a\":1}\n\n{oops}\n");
+  CHECK_THROWS_WITH(read_jsonl(files_scratch("bad.jsonl")), Catch::Contains("invalid JSON on line 3"));
 }

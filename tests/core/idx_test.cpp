@@ -12,7 +12,7 @@ using namespace genlab::core;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path scratch(const std::string& name) {
+fs::path idx_scratch(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / "genlab_idx_test";
   fs::create_directories(dir);
   return dir / name;
@@ -23,7 +23,7 @@ TEST_CASE("IDX uint8 round trip, plain and gzipped", "[idx]") {
   std::vector<unsigned char> v(4 * 5 * 6);
   std::iota(v.begin(), v.end(), static_cast<unsigned char>(0));
   for (bool gz : {false, true}) {
-    const auto path = scratch(gz ? "a.idx.gz" : "a.idx");
+    const auto path = idx_scratch(gz ? "a.idx.gz" : "a.idx");
     write_idx_u8(path, v, {4, 5, 6}, gz);
     const std::string raw = read_file(path);
     CHECK((static_cast<unsigned char>(raw[0]) == 0x1f) == gz);
@@ -47,10 +47,10 @@ TEST_CASE("IDX multi-byte types are big-endian", "[idx]") {
 
 TEST_CASE("IDX errors: truncation, bad magic, mismatch, corrupt gzip", "[idx][errors]") {
   std::vector<unsigned char> v(3 * 7, 9);
-  write_idx_u8(scratch("e.idx"), v, {3, 7});
-  write_idx_u8(scratch("e.idx.gz"), v, {3, 7}, true);
-  const std::string plain = read_file(scratch("e.idx"));
-  const std::string gz = read_file(scratch("e.idx.gz"));
+  write_idx_u8(idx_scratch("e.idx"), v, {3, 7});
+  write_idx_u8(idx_scratch("e.idx.gz"), v, {3, 7}, true);
+  const std::string plain = read_file(idx_scratch("e.idx"));
+  const std::string gz = read_file(idx_scratch("e.idx.gz"));
   for (std::size_t n = 0; n < plain.size(); ++n) CHECK_THROWS_AS(parse_idx(plain.substr(0, n), "p"), FileFormatError);
   for (std::size_t n = 2; n < gz.size(); ++n) {
     INFO("gzip prefix " << n);

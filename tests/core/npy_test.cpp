@@ -12,7 +12,7 @@ using namespace genlab::core;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path scratch(const std::string& name) {
+fs::path npy_scratch(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / "genlab_npy_test";
   fs::create_directories(dir);
   return dir / name;
@@ -22,7 +22,7 @@ fs::path scratch(const std::string& name) {
 TEMPLATE_TEST_CASE("npy round trip", "[npy]", float, double, std::int32_t, std::int64_t, std::uint8_t) {
   std::vector<TestType> v(2 * 3 * 4);
   for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<TestType>(i * 3 % 251);
-  const auto path = scratch("rt_" + std::to_string(static_cast<int>(NpyTypeOf<TestType>::value)) + ".npy");
+  const auto path = npy_scratch("rt_" + std::to_string(static_cast<int>(NpyTypeOf<TestType>::value)) + ".npy");
   write_npy(path, v, {2, 3, 4});
   const NpyArray a = read_npy(path);
   CHECK(a.type == NpyTypeOf<TestType>::value);
@@ -91,7 +91,7 @@ TEST_CASE("npy errors name the file and the problem", "[npy][errors]") {
     CHECK_THROWS_WITH(read_npy("/nonexistent/genlab.npy"), Catch::Contains("/nonexistent/genlab.npy"));
   }
   SECTION("write_npy checks the shape against the data") {
-    CHECK_THROWS_WITH(write_npy(scratch("bad.npy"), v, {3}), Catch::Contains("'values.size()' = 4"));
-    CHECK_FALSE(fs::exists(scratch("bad.npy")));
+    CHECK_THROWS_WITH(write_npy(npy_scratch("bad.npy"), v, {3}), Catch::Contains("'values.size()' = 4"));
+    CHECK_FALSE(fs::exists(npy_scratch("bad.npy")));
   }
 }

@@ -16,14 +16,14 @@ using namespace genlab::core;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path scratch(const std::string& name) {
+fs::path reading_scratch(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / "genlab_reading_test";
   fs::create_directories(dir);
   return dir / name;
 }
 // A small valid dataset folder to break piece by piece.
 fs::path write_small_dataset(const std::string& name) {
-  const fs::path dir = scratch(name);
+  const fs::path dir = reading_scratch(name);
   fs::remove_all(dir);
   Dataset ds(Vocabulary({"<pad>", "a", "b"}), Json{{"seed", 3}});
   ds.set_split("train", {make_sequence({1, 2}, {1}, 2), make_sequence({2}, {2}, 1)});
@@ -66,7 +66,7 @@ TEST_CASE("sequence_from_json refuses values it would have to coerce", "[data][e
 }
 
 TEST_CASE("a bad JSONL record names the file and the line", "[data][errors]") {
-  const fs::path p = scratch("bad_mask.jsonl");
+  const fs::path p = reading_scratch("bad_mask.jsonl");
   write_file_atomic(p, "{\"tokens\":[1],\"loss_mask\":[1]}\n\n{\"tokens\":[1,2],\"loss_mask\":[0,256]}\n");
   try {
     read_sequences_jsonl(p);
@@ -132,7 +132,7 @@ TEST_CASE("read_dataset names the file and the key that is wrong", "[data][error
 }
 
 TEST_CASE("every reader refuses a directory with IoError naming it", "[io][errors]") {
-  const fs::path dir = scratch("a_folder.npy");
+  const fs::path dir = reading_scratch("a_folder.npy");
   fs::create_directories(dir);
   const std::string msg = "cannot read " + dir.string() + ": it is a directory, not a file";
   // Before: std::ios_base::failure "basic_filebuf::underflow error reading the file", no name.
@@ -143,7 +143,7 @@ TEST_CASE("every reader refuses a directory with IoError naming it", "[io][error
   CHECK_THROWS_MATCHES(read_csv(dir), IoError, Catch::Message(msg));
   CHECK_THROWS_MATCHES(read_idx(dir), IoError, Catch::Message(msg));
   CHECK_THROWS_MATCHES(read_sequences_jsonl(dir), IoError, Catch::Message(msg));
-  const fs::path missing = scratch("no_such_file.npy");
+  const fs::path missing = reading_scratch("no_such_file.npy");
   CHECK_THROWS_MATCHES(read_npy(missing), IoError, Catch::Message("cannot open " + missing.string() + " for reading"));
 }
 
@@ -156,7 +156,7 @@ TEST_CASE("CSV with a UTF-8 byte-order mark and CRLF line ends reads its first c
   REQUIRE(t.size() == 2);
   CHECK(t.rows()[0][1] == "a\r\nb");  // a quoted CRLF stays in the field
   CHECK(t.rows()[1][1] == "4");
-  const fs::path p = scratch("bom.csv");
+  const fs::path p = reading_scratch("bom.csv");
   write_file_atomic(p, text);
   CHECK(read_csv(p).numbers("p") == std::vector<double>{1, 3});
   fs::remove(p);

@@ -13,13 +13,13 @@ namespace fs = std::filesystem;
 
 namespace {
 using genlab::test::quiet;
-experiments::SortingConfig toy() { return genlab::test::toy_sorting(); }
+experiments::SortingConfig sorting_toy() { return genlab::test::toy_sorting(); }
 }  // namespace
 
 TEST_CASE("sorting protocol writes per-run and aggregate results", "[experiments][sorting]") {
   const fs::path dir = fs::temp_directory_path() / "genlab_sort_test";
   fs::remove_all(dir);
-  const auto r = experiments::run_sorting(toy(), dir, quiet());
+  const auto r = experiments::run_sorting(sorting_toy(), dir, quiet());
   REQUIRE(r.runs.size() == 4);
   for (const char* f : {"config.json", "accuracy_by_length.csv", "summary.json"}) CHECK(fs::exists(dir / f));
   for (const char* cond : {"standard", "successor+tempered"})
@@ -44,7 +44,7 @@ TEST_CASE("sorting protocol writes per-run and aggregate results", "[experiments
 }
 
 TEST_CASE("the all-positions successor hint reaches the training data", "[experiments][sorting]") {
-  auto c = toy();
+  auto c = sorting_toy();
   experiments::SortingCondition cond = experiments::SortingConfig::standard_conditions()[1];
   cond.hint_all_positions = true;
   cond.hint_probability = 1.0;  // every training example is a hint
@@ -62,7 +62,7 @@ TEST_CASE("the all-positions successor hint reaches the training data", "[experi
 TEST_CASE("finished sorting runs are reused, not retrained", "[experiments][sorting]") {
   const fs::path dir = fs::temp_directory_path() / "genlab_sort_test_resume";
   fs::remove_all(dir);
-  auto c = toy();
+  auto c = sorting_toy();
   c.conditions.resize(1);
   c.seeds = {3};
   const auto first = experiments::run_sorting(c, dir, quiet());
@@ -77,7 +77,7 @@ TEST_CASE("finished sorting runs are reused, not retrained", "[experiments][sort
 TEST_CASE("a finished run from before first-mistake counting gets it from its checkpoint", "[experiments][sorting]") {
   const fs::path dir = fs::temp_directory_path() / "genlab_sort_test_upgrade";
   fs::remove_all(dir);
-  auto c = toy();
+  auto c = sorting_toy();
   c.conditions.resize(1);
   c.seeds = {4};
   const auto first = experiments::run_sorting(c, dir, quiet());
@@ -101,7 +101,7 @@ TEST_CASE("a finished run from before first-mistake counting gets it from its ch
 TEST_CASE("the aggregate first-mistake table sums the runs", "[experiments][sorting]") {
   const fs::path dir = fs::temp_directory_path() / "genlab_sort_test_errors";
   fs::remove_all(dir);
-  auto c = toy();
+  auto c = sorting_toy();
   c.conditions.resize(1);
   const auto r = experiments::run_sorting(c, dir, quiet());
   const auto t = core::read_csv(dir / "first_errors.csv");
@@ -120,21 +120,17 @@ TEST_CASE("the aggregate first-mistake table sums the runs", "[experiments][sort
 }
 
 TEST_CASE("sorting config is validated", "[experiments][sorting]") {
-  auto c = toy();
+  auto c = sorting_toy();
   c.conditions[1].name = "standard";
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
                     Catch::Contains("distinct condition names"));
-  c = toy();
+  c = sorting_toy();
   c.task.repeats = false;  // 5 distinct values cannot make a list of length 6
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
                     Catch::Contains("'max_eval_length' = 6") && Catch::Contains("distinct values"));
-  c = toy();
+  c = sorting_toy();
   c.max_eval_length = 2;
   CHECK_THROWS_WITH(experiments::run_sorting(c, fs::temp_directory_path() / "genlab_sort_bad", quiet()),
                     Catch::Contains("'max_eval_length' = 2"));
 }
 
-// The sorting protocol stands on the run layer alone, not on another experiment.
-#ifdef GENLAB_EXPERIMENTS_GROKKING_HPP
-#error "experiments/sorting.hpp must not include experiments/grokking.hpp"
-#endif

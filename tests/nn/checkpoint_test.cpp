@@ -33,7 +33,7 @@ ModelConfig tiny_config() {
   return c;
 }
 
-fs::path scratch(const std::string& name) {
+fs::path checkpoint_scratch(const std::string& name) {
   const fs::path p = fs::temp_directory_path() / ("genlab_nn_ckpt_test_" + name);
   for (const char* suffix : {"", ".old", ".tmp"}) fs::remove_all(fs::path(p.string() + suffix));
   return p;
@@ -97,7 +97,7 @@ const Run& straight() {
 }  // namespace
 
 TEST_CASE("a checkpoint whose optimizer moments are missing is refused, naming the folder", "[nn][checkpoint]") {
-  const fs::path dir = scratch("moments");
+  const fs::path dir = checkpoint_scratch("moments");
   train(train_cfg(dir, 4));
   REQUIRE(genlab::core::read_json(dir / "config.json").at("adam_moments") == true);
   Transformer<double> m(tiny_config(), 1);
@@ -132,7 +132,7 @@ TEST_CASE("a checkpoint whose optimizer moments are missing is refused, naming t
 }
 
 TEST_CASE("a checkpoint saved before the first update (no moments) loads, old format too", "[nn][checkpoint]") {
-  const fs::path dir = scratch("step0");
+  const fs::path dir = checkpoint_scratch("step0");
   Transformer<double> model(tiny_config(), 4);
   AdamW<double> fresh(adam());
   save_checkpoint(dir, model, &fresh);
@@ -153,7 +153,7 @@ TEST_CASE("a checkpoint saved before the first update (no moments) loads, old fo
 }
 
 TEST_CASE("non-finite values in a checkpoint are refused, naming file, parameter and index", "[nn][checkpoint]") {
-  const fs::path dir = scratch("nan");
+  const fs::path dir = checkpoint_scratch("nan");
   train(train_cfg(dir, 3));
   Transformer<double> m(tiny_config(), 1);
   AdamW<double> opt(adam());
@@ -193,7 +193,7 @@ TEST_CASE("non-finite values in a checkpoint are refused, naming file, parameter
 }
 
 TEST_CASE("a config.json without its keys, or with ill-typed ones, names the file and the key", "[nn][checkpoint]") {
-  const fs::path dir = scratch("keys");
+  const fs::path dir = checkpoint_scratch("keys");
   train(train_cfg(dir, 2));
   const fs::path file = dir / "config.json";
   const Json good = genlab::core::read_json(file);
@@ -302,7 +302,7 @@ TEST_CASE("config JSON keeps its keys and enum names (nlohmann's macros)", "[nn]
 }
 
 TEST_CASE("a complete .tmp left by a kill before the renames is resumed from", "[nn][checkpoint]") {
-  const fs::path dir = scratch("tmp");
+  const fs::path dir = checkpoint_scratch("tmp");
   const fs::path tmp(dir.string() + ".tmp"), old(dir.string() + ".old");
   // The first save of a run killed after <dir>.tmp was written, before its rename: no <dir>.
   train(train_cfg(dir, 5));
@@ -336,7 +336,7 @@ TEST_CASE("a complete .tmp left by a kill before the renames is resumed from", "
 }
 
 TEST_CASE("an incomplete .tmp is ignored; a damaged checkpoint folder is an error", "[nn][checkpoint]") {
-  const fs::path dir = scratch("damaged");
+  const fs::path dir = checkpoint_scratch("damaged");
   const fs::path tmp(dir.string() + ".tmp");
   // Killed while writing the first checkpoint: arrays there, config.json not yet.
   train(train_cfg(dir, 5));
@@ -360,7 +360,7 @@ TEST_CASE("an incomplete .tmp is ignored; a damaged checkpoint folder is an erro
 }
 
 TEST_CASE("resuming with other settings is refused, naming each differing key and both values", "[nn][checkpoint]") {
-  const fs::path dir = scratch("settings");
+  const fs::path dir = checkpoint_scratch("settings");
   TrainConfig tc = train_cfg(dir, 4);
   tc.identity = {{"data", "abc"}, {"task", "sort"}};
   train(tc);

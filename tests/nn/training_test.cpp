@@ -32,7 +32,7 @@ ModelConfig small_config() {
   return c;
 }
 
-fs::path scratch(const std::string& name) {
+fs::path training_scratch(const std::string& name) {
   const fs::path p = fs::temp_directory_path() / ("genlab_nn_test_" + name);
   fs::remove_all(p);
   fs::remove_all(fs::path(p.string() + ".old"));
@@ -140,7 +140,7 @@ TEST_CASE("training is bit-identical with 1 and 2 threads") {
 TEST_CASE("a run resumed from a checkpoint continues bit for bit") {
   const auto data = nntest::random_sequences(40, 6, 4, 9, 8);
   const auto test = nntest::random_sequences(10, 6, 4, 9, 9);
-  const fs::path dir = scratch("resume");
+  const fs::path dir = training_scratch("resume");
   auto make_cfg = [&](std::int64_t steps) {
     TrainConfig tc;
     tc.steps = steps;

@@ -165,7 +165,7 @@ std::vector<std::string> solve(LengthTask task, const std::vector<std::string>& 
   return {};
 }
 
-splits::LengthTaskConfig small_config(LengthTask task) {
+splits::LengthTaskConfig small_task_config(LengthTask task) {
   splits::LengthTaskConfig c;
   c.task = task;
   c.num_values = 30;
@@ -189,7 +189,7 @@ TEST_CASE("every task's answers match an independent solver, lengths and groups 
   for (auto task : tasks)
     for (bool repeats : {true, false}) {
       if (task == LengthTask::mode && !repeats) continue;
-      auto cfg = small_config(task);
+      auto cfg = small_task_config(task);
       cfg.repeats = repeats;
       const auto ds = splits::make_length_dataset(cfg);
       INFO(splits::to_string(task) << " repeats=" << repeats);
@@ -234,7 +234,7 @@ TEST_CASE("every task's answers match an independent solver, lengths and groups 
 }
 
 TEST_CASE("index-hint addition uses every hint symbol in training", "[length]") {
-  auto cfg = small_config(LengthTask::addition_index_hints);
+  auto cfg = small_task_config(LengthTask::addition_index_hints);
   cfg.train_size = 2000;
   const auto ds = splits::make_length_dataset(cfg);
   std::set<std::string> used;
@@ -246,7 +246,7 @@ TEST_CASE("index-hint addition uses every hint symbol in training", "[length]") 
 }
 
 TEST_CASE("task hints are mixed at the chosen probability and are answered correctly", "[length][hints]") {
-  auto cfg = small_config(LengthTask::sort);
+  auto cfg = small_task_config(LengthTask::sort);
   cfg.train_size = 4000;
   cfg.hints.tasks = {HintTask::successor, HintTask::predecessor, HintTask::count, HintTask::fill, HintTask::parity};
   cfg.hints.probability = 0.3;
@@ -312,7 +312,7 @@ TEST_CASE("task hints are mixed at the chosen probability and are answered corre
 }
 
 TEST_CASE("all-positions successor hint grades only the successors", "[length][hints]") {
-  auto cfg = small_config(LengthTask::sort);
+  auto cfg = small_task_config(LengthTask::sort);
   cfg.num_values = 5;  // many repeats
   cfg.hints.tasks = {HintTask::successor, HintTask::predecessor};
   cfg.hints.all_positions = true;
@@ -347,7 +347,7 @@ TEST_CASE("all-positions successor hint grades only the successors", "[length][h
 }
 
 TEST_CASE("a fixed seed gives a fixed dataset; the fingerprint is recorded and pinned", "[length][seed]") {
-  auto cfg = small_config(LengthTask::sort);
+  auto cfg = small_task_config(LengthTask::sort);
   const auto a = splits::make_length_dataset(cfg);
   const auto b = splits::make_length_dataset(cfg);
   CHECK(a.split("train") == b.split("train"));
@@ -363,7 +363,7 @@ TEST_CASE("a fixed seed gives a fixed dataset; the fingerprint is recorded and p
 }
 
 TEST_CASE("datasets round-trip through JSONL files identically", "[length][io]") {
-  auto cfg = small_config(LengthTask::addition_index_hints);
+  auto cfg = small_task_config(LengthTask::addition_index_hints);
   cfg.hints = {};
   const auto ds = splits::make_length_dataset(cfg);
   const fs::path dir = fs::temp_directory_path() / "genlab_splits_length_roundtrip";
@@ -379,7 +379,7 @@ TEST_CASE("datasets round-trip through JSONL files identically", "[length][io]")
 }
 
 TEST_CASE("RASP-L packing fills fixed contexts with whole examples after a random offset", "[length][packing]") {
-  auto cfg = small_config(LengthTask::copy);
+  auto cfg = small_task_config(LengthTask::copy);
   const auto ds = splits::make_length_dataset(cfg);
   const auto& train = ds.split("train");
   splits::PackingConfig pc;
@@ -413,25 +413,25 @@ TEST_CASE("RASP-L packing fills fixed contexts with whole examples after a rando
 }
 
 TEST_CASE("bad length-task parameters get clear errors", "[length][errors]") {
-  auto cfg = small_config(LengthTask::sort);
+  auto cfg = small_task_config(LengthTask::sort);
   cfg.train_max_length = 0;
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg), Catch::Contains("'train_max_length' = 0") && Catch::Contains("empty length range"));
-  cfg = small_config(LengthTask::sort);
+  cfg = small_task_config(LengthTask::sort);
   cfg.test_lengths = {10, 5};
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg),
                     Catch::Contains("'test_lengths[i]' = 5; expected a held-out length outside the training range [1, 8]"));
-  cfg = small_config(LengthTask::copy);
+  cfg = small_task_config(LengthTask::copy);
   cfg.repeats = false;
   cfg.test_lengths = {40};
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg), Catch::Contains("'num_values' = 30"));
-  cfg = small_config(LengthTask::count);
+  cfg = small_task_config(LengthTask::count);
   cfg.hints.tasks = {HintTask::successor};
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg), Catch::Contains("hints need a list task"));
-  cfg = small_config(LengthTask::sort);
+  cfg = small_task_config(LengthTask::sort);
   cfg.hints.tasks = {HintTask::successor};
   cfg.task_token = false;
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg), Catch::Contains("'task_token' = false"));
-  cfg = small_config(LengthTask::sort);
+  cfg = small_task_config(LengthTask::sort);
   cfg.hints.probability = 1.5;
   CHECK_THROWS_WITH(splits::make_length_dataset(cfg), Catch::Contains("'hints.probability' = 1.5"));
   CHECK_THROWS_WITH(splits::length_task_from_string("sortt"), Catch::Contains("'name' = \"sortt\""));

@@ -856,15 +856,15 @@ const std::vector<GchiRow>& rows() {
 }
 
 // The accuracy criterion of the file comment; returns the error in units of the tolerance.
-double log_error_units(double got, double want) {
+double gchi2_log_error_units(double got, double want) {
   if (want == 0) return std::abs(got) / 1e-30;
   const double tol = want >= -690.7755278982137 ? 1e-8 : 1e-8 * std::abs(want);  // ln 1e-300
   return std::abs(got - want) / tol;
 }
 
-double sf_error_units(double got, double want) {
+double gchi2_sf_error_units(double got, double want) {
   if (want > -1e-30) return 0;  // not resolved by the reference (1 − F = 1 to its 40 digits)
-  return log_error_units(got, want);
+  return gchi2_log_error_units(got, want);
 }
 
 }  // namespace
@@ -879,8 +879,8 @@ TEST_CASE("generalized chi-square: ln F and ln(1 - F) match Ruben's series over 
     const stats::GeneralizedChiSquaredTails t = stats::tails(q, r.x);
     INFO("method " << stats::to_string(t.method) << " ln F " << t.log_cdf << " (ref " << r.log_cdf << ") ln(1 - F) "
                    << t.log_sf << " (ref " << r.log_sf << ")");
-    const double e = log_error_units(t.log_cdf, r.log_cdf);
-    const double s = sf_error_units(t.log_sf, r.log_sf);
+    const double e = gchi2_log_error_units(t.log_cdf, r.log_cdf);
+    const double s = gchi2_sf_error_units(t.log_sf, r.log_sf);
     CHECK(e <= 1.0);
     CHECK(s <= 1.0);
     worst = std::max({worst, e, s});

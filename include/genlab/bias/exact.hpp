@@ -24,6 +24,7 @@
 #include <Eigen/Dense>
 #include <boost/math/distributions/normal.hpp>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/bias/detail/constants.hpp"
 #include "genlab/bias/generalized_chi_square_tail.hpp"
 #include "genlab/bias/loss_model.hpp"
@@ -110,6 +111,7 @@ inline ScaledNcx2 fit_losses(const std::vector<double>& losses, const ExactIbOpt
 /// Throws on fewer than 3 losses, non-positive/NaN losses, or a target error <= 0.
 inline ExactIbResult exact_inductive_bias(const std::vector<double>& losses, const std::vector<double>& errors,
                                           const ExactIbOptions& opt = {}) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const char* where = "genlab::bias::exact_inductive_bias";
   opt.validate(where);
   core::require(!errors.empty(), where, "errors.size()", 0, ">= 1 target error");

@@ -16,6 +16,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/bias/knn.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/sample/gaussian_process.hpp"
@@ -52,6 +53,7 @@ struct Kernel {
 
 /// The kernel matrix K(A, B) (rows are points). O(|A|·|B|·d) through one GEMM.
 inline Eigen::MatrixXd kernel_matrix(const Kernel& k, const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const char* where = "genlab::bias::kernel_matrix";
   k.validate(where);
   core::require(a.cols() == b.cols(), where, "b.cols()", b.cols(), "a.cols() = " + std::to_string(a.cols()));
@@ -110,6 +112,7 @@ struct GpPosterior {
 /// 1e-6·mean(diag) (e.g. duplicate training inputs under the arc-cosine kernel's zero vector).
 inline GpPosterior gp_posterior(const Kernel& kernel, const Eigen::MatrixXd& x_train, const Eigen::MatrixXd& y_train,
                                 const Eigen::MatrixXd& x_test, const Eigen::MatrixXd& y_test) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const char* where = "genlab::bias::gp_posterior";
   kernel.validate(where);
   core::require(x_train.rows() >= 1, where, "x_train.rows()", x_train.rows(), ">= 1");

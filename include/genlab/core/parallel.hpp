@@ -9,6 +9,14 @@
 // indices after the lowest failing one, and after the region the exception of the lowest failing
 // index is rethrown with its own type (std::bad_alloc stays std::bad_alloc). That is the exception
 // the serial loop would have thrown, whatever the thread count.
+//
+// Matrix products. A product's bits may depend on how many threads compute it: OpenBLAS (Eigen's
+// BLAS backend, EIGEN_USE_BLAS) partitions a GEMM by the thread count, and Eigen's own kernels
+// pick their depth blocking (kc) from it, which changes the order of the sums once the depth
+// exceeds one block. So every product genlab computes runs on one thread: inside the loops below
+// each thread's products are its own (a region of one thread also lowers its thread count to 1,
+// since a product would otherwise treat it as serial code and split), and the products outside
+// any loop run under `SingleThreadedProducts`.
 
 #include <atomic>
 #include <cstdint>
@@ -31,6 +39,31 @@ inline int max_threads() {
   return 1;
 #endif
 }
+
+/// Lowers this thread's OpenMP thread count to 1 for the guard's lifetime, so that the matrix
+/// products made under it (OpenBLAS's or Eigen's) run on the calling thread alone and give the
+/// same bits for any thread count (see the file comment); a no-op without OpenMP. The setting is
+/// the calling task's own (omp_set_num_threads) and is restored on destruction. Do not run
+/// genlab's parallel loops under it: they would run on one thread.
+class SingleThreadedProducts {
+ public:
+  SingleThreadedProducts() {
+#if defined(_OPENMP)
+    saved_ = omp_get_max_threads();
+    omp_set_num_threads(1);
+#endif
+  }
+  ~SingleThreadedProducts() {
+#if defined(_OPENMP)
+    omp_set_num_threads(saved_);
+#endif
+  }
+  SingleThreadedProducts(const SingleThreadedProducts&) = delete;
+  SingleThreadedProducts& operator=(const SingleThreadedProducts&) = delete;
+
+ private:
+  [[maybe_unused]] int saved_ = 1;
+};
 
 /// The first failure of a parallel loop, by index: `run(i, f)` calls f() unless an index below i
 /// already failed, and keeps the exception of the lowest failing index; `rethrow()` after the
@@ -70,8 +103,12 @@ template <class F>
 void parallel_for(std::int64_t n, F&& f) {
   LoopErrors errors;
 #if defined(_OPENMP)
-#pragma omp parallel for schedule(static)
-  for (std::int64_t i = 0; i < n; ++i) errors.run(i, [&] { f(i); });
+#pragma omp parallel
+  {
+    if (omp_get_num_threads() == 1) omp_set_num_threads(1);  // products in f stay on this thread
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) errors.run(i, [&] { f(i); });
+  }
 #else
   for (std::int64_t i = 0; i < n && !errors.failed(); ++i) errors.run(i, [&] { f(i); });
 #endif
@@ -91,6 +128,7 @@ void parallel_for_scratch(std::int64_t n, int threads, MakeScratch&& make_scratc
   const int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(nt)
   {
+    if (omp_get_num_threads() == 1) omp_set_num_threads(1);  // products in body stay on this thread
     std::optional<decltype(make_scratch())> scratch;
     errors.run(-1, [&] { scratch.emplace(make_scratch()); });
 #pragma omp for schedule(dynamic)

@@ -22,6 +22,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 
@@ -86,6 +87,7 @@ inline std::pair<Eigen::VectorXd, Eigen::VectorXd> sum_directions(const Eigen::M
 /// The part of `logits` (P² × P) in the span of the key frequencies' cos/sin(w_k(a+b)) directions.
 inline Eigen::MatrixXd key_frequency_component(const Eigen::MatrixXd& logits, std::int64_t P,
                                                const std::vector<std::int64_t>& key_freqs) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const Eigen::MatrixXd F = fourier_basis(P);
   Eigen::MatrixXd part = Eigen::MatrixXd::Zero(logits.rows(), logits.cols());
   for (auto k : key_freqs) {
@@ -130,6 +132,7 @@ inline double gini(std::vector<double> x) {
 /// Norm of each frequency k = 1..(P−1)/2 in the token dimension of a (P × d) matrix whose row t
 /// is token t (e.g. W_E restricted to the residues): ‖F_{cos k}·W‖² + ‖F_{sin k}·W‖², square-rooted.
 inline std::vector<double> frequency_norms(const Eigen::MatrixXd& W, std::int64_t P) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   core::require(W.rows() == P, "genlab::experiments::frequency_norms", "W.rows()", W.rows(), "P = " + std::to_string(P));
   const Eigen::MatrixXd FW = fourier_basis(P) * W;
   std::vector<double> norms(static_cast<std::size_t>((P - 1) / 2));
@@ -151,6 +154,7 @@ struct NeuronFrequencies {
 /// votes for its best k if that fraction exceeds `threshold` (0.85 in the paper's neuron count).
 inline NeuronFrequencies key_frequencies(const Eigen::MatrixXd& acts, std::int64_t P, double threshold = 0.85,
                                          std::int64_t min_neurons = 1) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   core::require(acts.rows() == P * P, "genlab::experiments::key_frequencies", "acts.rows()", acts.rows(),
                 "P² = " + std::to_string(P * P));
   core::require(threshold >= 0 && threshold <= 1, "genlab::experiments::key_frequencies", "threshold", threshold, "in [0, 1]");

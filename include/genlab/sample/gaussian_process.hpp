@@ -23,6 +23,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/progress.hpp"
 #include "genlab/sample/detail/parallel.hpp"
@@ -92,6 +93,7 @@ inline int row_argmax(const double* row, Eigen::Index k, Eigen::Index stride) {
 /// labels. Throws std::invalid_argument if Σ has an eigenvalue below −1e-6·λ_max (not a
 /// covariance, beyond rounding).
 inline GpFactor factor_gp(const GpHypothesisSpace& space) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   space.validate();
   const Eigen::MatrixXd sym = 0.5 * (space.covariance + space.covariance.transpose());
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(sym);
@@ -287,6 +289,7 @@ inline LossSample sample_gp_losses(const GpHypothesisSpace& space, std::uint64_t
 
 /// The predictions F = μ + A Z of hypothesis `index` (N_t x k), for inspection and tests. O(N_t² k).
 inline Eigen::MatrixXd gp_hypothesis(const GpFactor& f, std::uint64_t seed, std::uint64_t index) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   Eigen::MatrixXd z(f.test_points(), f.outputs());
   fill_normals(seed, index, z.data(), static_cast<std::size_t>(z.size()));
   return f.mean + f.factor * z;

@@ -23,6 +23,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/philox.hpp"
 #include "genlab/core/progress.hpp"
@@ -137,6 +138,7 @@ inline double argmax_error_of(const Eigen::MatrixXd& out, const Eigen::MatrixXd&
 /// backpropagation; inputs and targets as columns (d x n, k x n). Returns the loss. O(n · params).
 inline double mlp_gradients(const Mlp& m, const Eigen::MatrixXd& x, const Eigen::MatrixXd& y,
                             std::vector<Eigen::MatrixXd>& grad_w, std::vector<Eigen::VectorXd>& grad_b) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const std::size_t layers = m.weights.size();
   std::vector<Eigen::MatrixXd> acts(layers + 1), pre(layers);
   acts[0] = x;
@@ -163,6 +165,7 @@ inline double mlp_gradients(const Mlp& m, const Eigen::MatrixXd& x, const Eigen:
 /// Trains `m` in place by full-batch Adam (Kingma & Ba 2015, Algorithm 1) on the training MSE
 /// for s.epochs steps; inputs and targets as columns. O(epochs · n · params).
 inline void mlp_train(Mlp& m, const MlpSpace& s, const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const std::size_t layers = m.weights.size();
   std::vector<Eigen::MatrixXd> mw(layers), vw(layers), gw;
   std::vector<Eigen::VectorXd> mb(layers), vb(layers), gb;

@@ -22,6 +22,7 @@
 
 #include <Eigen/Dense>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/philox.hpp"
@@ -73,6 +74,7 @@ struct RandomFeatureHypothesis {
 /// O(D d + D k) draws; interpolation O(n² D + n³).
 inline RandomFeatureHypothesis random_feature_hypothesis(const RandomFeatureSpace& s, const MlpData& data,
                                                          std::uint64_t seed, std::uint64_t index) {
+  const core::SingleThreadedProducts one_thread;  // bits independent of the thread count (core/parallel.hpp)
   const Eigen::Index d = data.train_inputs.cols(), k = data.train_targets.cols(), D = s.features;
   core::Philox4x32 g = core::philox_stream(seed, index);
   RandomFeatureHypothesis h;

@@ -140,11 +140,16 @@ struct MmlState {
       }
     }
     // log L_jq = Σ_i y_ij LP_iq + (m_ij − y_ij) LQ_iq = Y (LP − LQ) + M LQ.
-    W.noalias() = Y * (LP - LQ);
-    if (missing)
-      W.noalias() += M * LQ;
-    else
-      W.rowwise() += LQ.colwise().sum();
+    {
+      // The GEMMs run on one thread, so their bits do not depend on the thread count
+      // (core/parallel.hpp); the per-item loops around them are genlab's parallel loops.
+      const core::SingleThreadedProducts one_thread;
+      W.noalias() = Y * (LP - LQ);
+      if (missing)
+        W.noalias() += M * LQ;
+      else
+        W.rowwise() += LQ.colwise().sum();
+    }
     W.rowwise() += log_w;
     for (Index j = 0; j < W.rows(); ++j) {
       const double mx = W.row(j).maxCoeff();
@@ -159,11 +164,14 @@ struct MmlState {
   /// n_iq = Σ_j m_ij W_jq (Bock & Aitkin eqs. 7–9). With `move` false only the information at
   /// the current parameters is computed (into `steps`). Returns the largest parameter change.
   double m_step(bool move) {
-    R.noalias() = Y.transpose() * W;  // items × Q expected correct counts
-    if (missing)
-      N.noalias() = M.transpose() * W;
-    else
-      N = W.colwise().sum().replicate(static_cast<Index>(I), 1);
+    {
+      const core::SingleThreadedProducts one_thread;  // see e_step
+      R.noalias() = Y.transpose() * W;  // items × Q expected correct counts
+      if (missing)
+        N.noalias() = M.transpose() * W;
+      else
+        N = W.colwise().sum().replicate(static_cast<Index>(I), 1);
+    }
     double change = 0.0;
     core::parallel_for(static_cast<std::int64_t>(I), [&](std::int64_t ii) {
       const auto i = static_cast<std::size_t>(ii);
@@ -241,9 +249,12 @@ struct MmlState {
     const Index chunk = 2048;  // respondents per block, to bound memory at J × I
     for (Index j0 = 0; j0 < static_cast<Index>(J); j0 += chunk) {
       const Index rows = std::min(chunk, static_cast<Index>(J) - j0);
-      const Eigen::MatrixXd E1 = W.middleRows(j0, rows) * P.transpose();
-      Eigen::MatrixXd E2;
-      if (two_pl) E2 = W.middleRows(j0, rows) * D.transpose();
+      Eigen::MatrixXd E1, E2;
+      {
+        const core::SingleThreadedProducts one_thread;  // see e_step
+        E1 = W.middleRows(j0, rows) * P.transpose();
+        if (two_pl) E2 = W.middleRows(j0, rows) * D.transpose();
+      }
       core::parallel_for(static_cast<std::int64_t>(I), [&](std::int64_t ii) {
         const auto i = static_cast<std::size_t>(ii);
         const auto ei = static_cast<Index>(i);
