@@ -16,6 +16,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "genlab/core/blas.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -285,6 +287,11 @@ inline int parse(CLI::App& app, int argc, const char* const* argv, bool report =
       std::fprintf(stderr, "%s: error: %s\nRun with --help for more information.\n", app.get_name().c_str(), e.what());
     return 2;
   }
+  if (report && genlab::core::blas_kernels_below_cpu())
+    std::fprintf(stderr,
+                 "%s: warning: OpenBLAS runs its generic Prescott kernels on this AVX2 CPU (slower than Eigen's "
+                 "own); set OPENBLAS_CORETYPE (e.g. SkylakeX or Haswell) or source tools/openblas_env.sh\n",
+                 app.get_name().c_str());
   return -1;
 }
 

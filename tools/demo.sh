@@ -7,6 +7,7 @@
 # Everything lands in results/. Usage: tools/demo.sh [options for the grokking program]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tools/openblas_env.sh"   # OpenBLAS kernels for this CPU (see there)
 cd "$root"
 "$root/tools/deps.sh"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

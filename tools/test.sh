@@ -13,6 +13,7 @@
 #                    tools/gpu_check.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tools/openblas_env.sh"   # OpenBLAS kernels for this CPU (see there)
 cd "$root"
 mode=all
 cuda=OFF

@@ -4,6 +4,7 @@
 # Builds irt_bench in <build-dir> (default build), creates the peer venv with bench/setup_venv.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tools/openblas_env.sh"   # OpenBLAS kernels for this CPU (see there)
 build=${1:-$root/build}
 items=${2:-1000}
 people=${3:-10000}

@@ -34,6 +34,7 @@
 #include <omp.h>
 #endif
 
+#include "genlab/core/blas.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/io/npy.hpp"
 #include "genlab/core/parallel.hpp"
@@ -107,13 +108,7 @@ double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data,
   return 3 * fwd;
 }
 
-const char* gemm_backend() {
-#if defined(EIGEN_USE_BLAS)
-  return "openblas";
-#else
-  return "eigen";
-#endif
-}
+std::string gemm_backend() { return core::gemm_backend(); }  // "openblas:<kernels>" or "eigen"
 
 template <class T>
 int time_steps(const std::string& which, int steps) {
@@ -124,6 +119,7 @@ int time_steps(const std::string& which, int steps) {
   AdamWConfig oc;
   AdamW<T> opt(oc);
   Workspace<T> ws;
+  ws.rows_per_shard = TrainConfig{}.rows_per_shard;  // shard as the Trainer does (512 padded rows)
   std::vector<T> grad;
   std::vector<std::size_t> idx;
   const std::size_t B = nanda ? data.size() : 64;

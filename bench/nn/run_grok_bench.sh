@@ -10,6 +10,7 @@
 # ratio torch/genlab (> 1: genlab faster). Needs `cmake --build <build-dir> --target nn_bench`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tools/openblas_env.sh"   # OpenBLAS kernels for this CPU (see there)
 build=${1:-$root/build}
 threads=${2:-2}
 repeats=${3:-3}

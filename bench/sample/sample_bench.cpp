@@ -8,7 +8,9 @@
 #endif
 #include <chrono>
 #include <cstdio>
+#include <string>
 
+#include "genlab/core/blas.hpp"
 #include "genlab/core/philox.hpp"
 #include "genlab/core/random.hpp"
 #include "genlab/sample.hpp"
@@ -42,7 +44,11 @@ sample::MlpData data(int n, int nt, int d, int k) {
 }
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--backend") {  // which kernels run the GEMMs
+    std::printf("%s\n", genlab::core::gemm_backend().c_str());
+    return 0;
+  }
   {
     const int n = 1024;
     Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n), b = Eigen::MatrixXd::Random(n, n), c(n, n);

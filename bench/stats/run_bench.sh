@@ -26,6 +26,7 @@
 # genlab / fastest right old method. Timings mean something only on a quiet machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tools/openblas_env.sh"   # OpenBLAS kernels for this CPU (see there)
 build=${1:?usage: run_bench.sh BUILD_DIR [min_seconds_per_point]}
 secs=${2:-0.05}
 py=${GENLAB_BENCH_PYTHON:-$("$root/bench/setup_venv.sh")}

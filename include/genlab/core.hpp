@@ -1,6 +1,7 @@
 #ifndef GENLAB_CORE_HPP
 #define GENLAB_CORE_HPP
 // genlab::core: RNG (Philox4x32-10, cuRAND-compatible), token data, I/O, errors, progress.
+#include "genlab/core/blas.hpp"
 #include "genlab/core/constants.hpp"
 #include "genlab/core/dataset.hpp"
 #include "genlab/core/error.hpp"
