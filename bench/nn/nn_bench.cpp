@@ -82,30 +82,11 @@ ModelConfig sort_config() {
   return c;
 }
 
-// Multiply-add FLOPs (×2) of one training step as genlab computes it (keys/values at every row,
-// the last block's queries, MLP and unembedding only at graded rows), backward = 2 × forward.
+// FLOPs of one training step as genlab computes it: nn::training_cost (nn/flops.hpp; keys/values
+// at every row, the last block's queries, MLP and unembedding only at graded rows, backward = 2 ×
+// forward).
 double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx) {
-  const double d = static_cast<double>(c.d_model), f = static_cast<double>(c.d_mlp), V = static_cast<double>(c.vocab_size);
-  double rows = 0, out = 0, keys_all = 0, keys_out = 0;
-  for (auto i : idx) {
-    const auto& s = data[i];
-    const double n = static_cast<double>(s.size() - 1);
-    rows += n;
-    keys_all += n * (n + 1) / 2;
-    for (std::size_t t = 1; t < s.size(); ++t)
-      if (s.loss_mask[t]) {
-        out += 1;
-        keys_out += static_cast<double>(t);
-      }
-  }
-  double fwd = 0;
-  for (std::int64_t l = 0; l < c.n_layers; ++l) {
-    const bool last = l + 1 == c.n_layers;
-    const double q = last ? out : rows, k = last ? keys_out : keys_all;
-    fwd += rows * 2 * 2 * d * d + q * (2 * 2 * d * d + 2 * 2 * d * f) + k * 2 * 2 * d;
-  }
-  fwd += out * 2 * d * V;
-  return 3 * fwd;
+  return training_cost(c, data, idx).flops;
 }
 
 std::string gemm_backend() { return core::gemm_backend(); }  // "openblas:<kernels>" or "eigen"

@@ -7,6 +7,7 @@
 #include "genlab/nn/checkpoint.hpp"
 #include "genlab/nn/config.hpp"
 #include "genlab/nn/decode.hpp"
+#include "genlab/nn/flops.hpp"
 #include "genlab/nn/layers.hpp"
 #include "genlab/nn/parameters.hpp"
 #include "genlab/nn/probes.hpp"

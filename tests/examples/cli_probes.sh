@@ -191,6 +191,10 @@ bad sorting --values --values 1 --out out
 bad sorting --max-length --max-length 10 --out out
 bad sorting --max-length --no-repeats --max-length 100 --out out
 bad sorting --preset --preset bogus --out out
+bad sorting --conditions --conditions standard@additive --out out
+bad sorting --conditions --conditions successor@bogus --out out
+bad sorting --hint-probability --conditions successor@additive --hint-probability 1 --out out
+bad sorting --hint-probability --conditions successor@additive --hint-probability 0.001 --out out
 bad sorting --out --out ''
 # ---- splits_export -------------------------------------------------------------------------------
 bad splits_export --task --task bogus --out out
@@ -242,6 +246,8 @@ good sample_mpi_gp "hypotheses" --help
 good grokking "out/config.json out/metrics.csv" --steps 1 --eval-every 1 --p 7 --quiet --out out
 good sorting "out/config.json out/summary.json" --steps 101 --batch-size 1 --max-length 20 --eval-size 1 --seeds 0 \
   --conditions standard --train-size 10 --quiet --out out
+good sorting "out/summary.json baseline out/successor@additive/seed_0/run.json" --preset values1000 --steps 101 \
+  --batch-size 2 --max-length 20 --eval-size 1 --seeds 0 --conditions standard,successor@additive --train-size 10 --quiet --out out
 
 if [[ $mode == --table ]]; then
   echo "| input tried | result | handled? |"

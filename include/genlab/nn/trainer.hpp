@@ -4,6 +4,9 @@
 // named sets (logged as CSV and JSON Lines), atomic checkpoints, and exact resume: minibatch
 // order is a function of (data_seed, epoch) and everything else lives in the checkpoint, so a
 // run killed and resumed produces the same losses bit for bit as one never interrupted.
+// Additive multitask batches (train(data, extra)): every update takes the batch of `data` that
+// train(data) would take plus extra_batch_size examples of a second set, shuffled by its own
+// stream, so the main task sees exactly the examples it sees when trained alone.
 // Resuming refuses a checkpoint written with other settings (model, precision, optimizer,
 // batching, the caller's identity) and never silently starts over when the checkpoint folder
 // holds something it cannot read.
@@ -40,6 +43,12 @@ struct TrainConfig {
   std::filesystem::path log_csv;        // empty = no CSV log
   std::filesystem::path log_jsonl;      // empty = no JSONL log
   std::int64_t rows_per_shard = 512;    // see Workspace
+  /// train(data, extra) only: examples of `extra` added to every update's batch (>= 1): update u
+  /// takes positions u·E .. u·E + E − 1 of the sequence of epochs of `extra`, epoch e in the order
+  /// of a Philox(extra_data_seed, e) shuffle (an update may straddle two epochs, so every update
+  /// has exactly E of them).
+  std::int64_t extra_batch_size = 0;
+  std::uint64_t extra_data_seed = 0;
   bool progress = false;                // progress line on stderr
   /// The caller's description of what is trained (task, data fingerprint, ...): stored in the
   /// checkpoint and compared on resume, so that a checkpoint of another run is refused with the
@@ -54,6 +63,7 @@ struct TrainConfig {
     core::require(eval_every >= 0, where, "eval_every", eval_every, ">= 0");
     core::require(checkpoint_every >= 0, where, "checkpoint_every", checkpoint_every, ">= 0");
     core::require(rows_per_shard >= 1, where, "rows_per_shard", rows_per_shard, ">= 1");
+    core::require(extra_batch_size >= 0, where, "extra_batch_size", extra_batch_size, ">= 0");
   }
 };
 
@@ -76,6 +86,10 @@ class Trainer {
   /// Called at every evaluation with the row being logged (add metrics to it) and the model;
   /// return false to stop training after this evaluation.
   using EvalCallback = std::function<bool(std::int64_t step, core::Json& row, const Transformer<T>& model)>;
+  /// Called before every update with the update's index, the examples (the main set, then the
+  /// extra set, if any) and the indices of those in its batch: to inspect or record batches.
+  using BatchCallback =
+      std::function<void(std::int64_t step, const std::vector<core::Sequence>& examples, const std::vector<std::size_t>& batch)>;
 
   Trainer(Transformer<T>& model, const AdamWConfig& opt, const TrainConfig& cfg)
       : model_(model), opt_(opt), cfg_(cfg) {
@@ -87,22 +101,44 @@ class Trainer {
   /// logged as <name>_loss, <name>_token_acc, <name>_exact_match. `data` must outlive train().
   void add_eval(const std::string& name, const std::vector<core::Sequence>& data) { evals_.push_back({name, &data}); }
   void on_eval(EvalCallback cb) { callback_ = std::move(cb); }
+  void on_batch(BatchCallback cb) { batch_hook_ = std::move(cb); }
   AdamW<T>& optimizer() { return opt_; }
   Workspace<T>& workspace() { return ws_; }
 
   /// Runs updates until cfg.steps (resuming from the checkpoint if asked). Throws
   /// std::runtime_error if the loss becomes NaN or infinite.
-  TrainResult train(const std::vector<core::Sequence>& data) {
-    core::require(!data.empty(), "genlab::nn::Trainer::train", "data.size()", data.size(), ">= 1");
+  TrainResult train(const std::vector<core::Sequence>& data) { return train(data, {}); }
+
+  /// Additive multitask training: every update's batch is the one train(data) would use plus
+  /// exactly extra_batch_size examples of `extra` (see TrainConfig::extra_batch_size); the loss is
+  /// the mean over the graded tokens of both. `extra` empty is train(data). Throws
+  /// std::invalid_argument if `extra` is not empty and cfg.extra_batch_size is 0. Copies data and
+  /// extra into one set (O(their size) memory).
+  TrainResult train(const std::vector<core::Sequence>& data, const std::vector<core::Sequence>& extra) {
+    const char* where = "genlab::nn::Trainer::train";
+    core::require(!data.empty(), where, "data.size()", data.size(), ">= 1");
+    core::require(extra.empty() || cfg_.extra_batch_size >= 1, where, "extra_batch_size", cfg_.extra_batch_size,
+                  ">= 1 when extra examples are given (" + std::to_string(extra.size()) + ")");
     const auto start = std::chrono::steady_clock::now();
     TrainResult res;
     std::int64_t step = 0;
+    has_extra_ = !extra.empty();
     if (!cfg_.checkpoint_dir.empty() && cfg_.resume) step = resume(res);
-    const std::size_t N = data.size();
+    const std::size_t N = data.size(), M = extra.size();
     const std::size_t B = cfg_.batch_size == 0 ? N : std::min<std::size_t>(N, static_cast<std::size_t>(cfg_.batch_size));
     const std::int64_t per_epoch = static_cast<std::int64_t>((N + B - 1) / B);
-    std::vector<std::size_t> perm(N), batch;
-    std::int64_t perm_epoch = -1;
+    // The extra set follows the main one in a joined copy (indices N..N+M-1), so a batch of both
+    // is one index list for batch_loss_and_grad.
+    std::vector<core::Sequence> joined;
+    if (M > 0) {
+      joined.reserve(N + M);
+      joined.insert(joined.end(), data.begin(), data.end());
+      joined.insert(joined.end(), extra.begin(), extra.end());
+    }
+    const std::vector<core::Sequence>& all = M > 0 ? joined : data;
+    const std::size_t E = M > 0 ? static_cast<std::size_t>(cfg_.extra_batch_size) : 0;
+    std::vector<std::size_t> perm(N), batch, extra_perm(M);
+    std::int64_t perm_epoch = -1, extra_perm_epoch = -1;
     std::vector<T> grad;
     core::ProgressOptions po;
     po.quiet = !cfg_.progress;
@@ -126,7 +162,19 @@ class Trainer {
         const std::size_t lo = static_cast<std::size_t>(j) * B, hi = std::min(N, lo + B);
         batch.assign(perm.begin() + static_cast<std::ptrdiff_t>(lo), perm.begin() + static_cast<std::ptrdiff_t>(hi));
       }
-      const BatchLoss bl = batch_loss_and_grad(model_, data, batch, &grad, ws_);
+      for (std::size_t i = 0; i < E; ++i) {  // the extra examples of this update, after the main ones
+        const std::uint64_t pos = static_cast<std::uint64_t>(step) * E + i;
+        const auto extra_epoch = static_cast<std::int64_t>(pos / M);
+        if (extra_epoch != extra_perm_epoch) {
+          for (std::size_t k = 0; k < M; ++k) extra_perm[k] = N + k;
+          core::Philox4x32 g = core::philox_stream(cfg_.extra_data_seed, static_cast<std::uint64_t>(extra_epoch));
+          core::shuffle(extra_perm.begin(), extra_perm.end(), g);
+          extra_perm_epoch = extra_epoch;
+        }
+        batch.push_back(extra_perm[pos % M]);
+      }
+      if (batch_hook_) batch_hook_(step, all, batch);
+      const BatchLoss bl = batch_loss_and_grad(model_, all, batch, &grad, ws_);
       if (!std::isfinite(bl.loss_nats))
         throw std::runtime_error("genlab::nn::Trainer::train: training loss is not finite at update " +
                                  std::to_string(step));
@@ -149,9 +197,15 @@ class Trainer {
   /// The training settings a checkpoint must share to continue this run bit for bit. Not steps:
   /// the first updates of a longer run are the same (the cosine curve is fixed by
   /// AdamWConfig::total_steps, compared with the optimizer), nor eval_every (logging only). But
-  /// rows_per_shard: it sets how the batch gradient is summed.
+  /// rows_per_shard: it sets how the batch gradient is summed. The extra set's batching only with
+  /// an extra set, so single-set checkpoints read as they always did.
   core::Json train_settings() const {
-    return {{"batch_size", cfg_.batch_size}, {"data_seed", cfg_.data_seed}, {"rows_per_shard", ws_.rows_per_shard}};
+    core::Json j = {{"batch_size", cfg_.batch_size}, {"data_seed", cfg_.data_seed}, {"rows_per_shard", ws_.rows_per_shard}};
+    if (has_extra_) {
+      j["extra_batch_size"] = cfg_.extra_batch_size;
+      j["extra_data_seed"] = cfg_.extra_data_seed;
+    }
+    return j;
   }
 
   /// Loads the checkpoint in cfg_.checkpoint_dir, if there is one, into the model, optimizer
@@ -292,6 +346,8 @@ class Trainer {
   Workspace<T> ws_;
   std::vector<Eval> evals_;
   EvalCallback callback_;
+  BatchCallback batch_hook_;
+  bool has_extra_ = false;  // the current train() call has an extra set
 };
 
 }  // namespace genlab::nn

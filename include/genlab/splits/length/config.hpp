@@ -269,9 +269,10 @@ struct LengthTaskConfig {
     // test_id draws up to 20·id_test_size + 1000 examples.
     core::require(id_test_size <= (kMaxExamples - 1000) / 20, where, "id_test_size", id_test_size,
                   "<= (2^40 - 1000) / 20 (draws per split)");
-    // Split 2 + k is the k-th test length; splits are 24 bits.
-    core::require(test_lengths.size() <= (std::size_t{1} << 24) - 2, where, "test_lengths.size()",
-                  test_lengths.size(), "<= 2^24 - 2");
+    // Split 2 + k is the k-th test length; splits are 24 bits, and the last one, 2^24 − 1, holds
+    // the hint examples of additive mixing (LengthTaskGenerator::hint_train_example).
+    core::require(test_lengths.size() <= (std::size_t{1} << 24) - 3, where, "test_lengths.size()",
+                  test_lengths.size(), "<= 2^24 - 3");
   }
 
   /// The config as recorded in a dataset's config(): the JSON of this struct plus "generator",

@@ -228,6 +228,32 @@ class LengthTaskGenerator {
     return main_example(n, g);
   }
 
+  /// Main-task training example `index` exactly as a config without hints draws it (stream (seed,
+  /// 0, index), length uniform on the training range): the same list whatever hints are enabled,
+  /// unlike train_example, whose hint draw comes first. Additive hint mixing trains on these, so
+  /// that its main-task examples are those of hint-free training with the same seed.
+  core::Sequence main_train_example(std::uint64_t index) const {
+    auto g = detail::example_stream(cfg_.seed, 0, index);
+    const std::size_t n = detail::uniform_between(g, cfg_.train_min_length, cfg_.train_max_length);
+    return main_example(n, g);
+  }
+
+  /// Hint training example `index` for additive mixing (every example a hint): stream (seed,
+  /// kHintTrainSplit, index), length uniform on the training range, the hint uniform among those
+  /// enabled. Throws std::invalid_argument when no hint is enabled.
+  core::Sequence hint_train_example(std::uint64_t index) const {
+    core::require(!cfg_.hints.tasks.empty(), "genlab::splits::LengthTaskGenerator::hint_train_example",
+                  "hints.tasks.size()", 0, ">= 1 (a hint task to draw from)");
+    auto g = detail::example_stream(cfg_.seed, kHintTrainSplit, index);
+    const std::size_t n = detail::uniform_between(g, cfg_.train_min_length, cfg_.train_max_length);
+    const auto h = cfg_.hints.tasks[core::uniform_index(g, static_cast<std::uint32_t>(cfg_.hints.tasks.size()))];
+    return hint_example(h, n, g);
+  }
+
+  /// The split whose streams hint_train_example draws from: the last of the 2^24 splits, which
+  /// LengthTaskConfig::validate keeps clear of the test lengths' splits 2 + k.
+  static constexpr std::uint64_t kHintTrainSplit = (std::uint64_t{1} << 24) - 1;
+
   /// A main-task example of length n from stream (seed, split, index).
   core::Sequence example(std::size_t n, std::uint64_t split, std::uint64_t index) const {
     auto g = detail::example_stream(cfg_.seed, split, index);
@@ -335,7 +361,8 @@ inline std::string length_split_name(std::size_t n) { return "test_len_" + std::
 ///                    not occur in train (fewer when the prompt space runs out: at most
 ///                    20·id_test_size + 1000 draws);
 ///   "test_len_<n>"   test_size_per_length main-task examples of exactly length n, per test length.
-/// Split s uses streams (seed, s, i): train 0, test_id 1, the k-th test length 2 + k.
+/// Split s uses streams (seed, s, i): train 0, test_id 1, the k-th test length 2 + k (the last
+/// split, 2^24 − 1, is LengthTaskGenerator::hint_train_example's).
 /// config() holds LengthTaskConfig::to_json() and the fingerprint. O(total tokens · log n),
 /// parallel over examples (same result for any thread count).
 inline core::Dataset make_length_dataset(const LengthTaskConfig& config) {
