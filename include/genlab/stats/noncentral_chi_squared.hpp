@@ -28,6 +28,7 @@
 
 #include "genlab/core/error.hpp"
 #include "genlab/stats/constants.hpp"
+#include "genlab/stats/detail/laplace_inversion.hpp"
 
 namespace genlab::stats {
 
@@ -129,7 +130,20 @@ inline LogTails ncx2_log_tails(double x, double df, double nc) {
   if (std::isinf(x)) return {0.0, constants::neg_inf};
   const double mu = 0.5 * nc, y = 0.5 * x, a = 0.5 * df;
   if (y <= 0) return {constants::neg_inf, 0.0};  // x = the smallest subnormal: x/2 underflows
-  const double j0 = std::floor(mu);
+  const bool upper = x > df + nc;
+  // The terms peak near j = mu in the lower tail; in the upper tail Q(a + j, y) grows like
+  // y^j/Γ(a + j) while the Poisson weight falls like mu^j/j!, so they peak near the root of
+  // j (a + j) = y mu, far above mu when x is far above the mean.
+  const double j_mode = upper ? std::max(mu, 0.5 * (std::sqrt(a * a + 4 * y * mu) - a)) : mu;
+  // Beyond ~1e5 the mixture needs ~sqrt(80 j) gamma functions around the peak and j itself
+  // leaves the range where a + j is exact: invert the moment generating function instead (exact
+  // in every regime, see stats/detail/laplace_inversion.hpp), the generalized χ² CDF's method.
+  if (j_mode > 1e5) {
+    const std::vector<double> w{1.0}, h{df}, d{nc};
+    const InversionTails r = invert_tails(GcsInversion(w, h, d), x, "genlab::stats::cdf(NoncentralChiSquared)");
+    return {r.log_cdf, r.log_sf};
+  }
+  const double j0 = std::floor(j_mode);
   constexpr double kLogDrop = 40.0;  // terms e^-40 ≈ 4e-18 below the running maximum are dropped
   double best = constants::neg_inf, sum = 0;  // Σ e^{term − best}
   auto add = [&](double v) {
@@ -140,9 +154,9 @@ inline LogTails ncx2_log_tails(double x, double df, double nc) {
       sum += std::exp(v - best);
     }
   };
-  const bool upper = x > df + nc;
-  // Each sequence ln Pois(j) + ln P(a+j, y) (or ln Q) is unimodal in j, with its mode near j0 or
-  // on the side walked: walk down then up until the terms fall kLogDrop below the maximum.
+  // Each sequence ln Pois(j) + ln P(a+j, y) (or ln Q) is unimodal in j (a sum of log-concave
+  // sequences), with its mode near j0: walk down then up until the terms fall kLogDrop below the
+  // maximum.
   auto term = [&](double j) {
     return log_poisson(j, mu) + (upper ? log_gamma_q(a + j, y) : log_gamma_p(a + j, y));
   };
@@ -154,10 +168,8 @@ inline LogTails ncx2_log_tails(double x, double df, double nc) {
   for (double j = j0 + 1;; ++j) {
     const double v = term(j);
     add(v);
-    // For the upper tail Q(a+j, y) <= 1 grows with j, so only the Poisson weight can end the sum.
-    const double bound = upper ? log_poisson(j, mu) : v;
-    if (j > mu && bound < best - kLogDrop) break;
-    if (!upper && v < best - kLogDrop) break;
+    // Past the mode the terms only fall (unimodal), and each is below its Poisson weight.
+    if (j > j_mode && (v < best - kLogDrop || log_poisson(j, mu) < best - kLogDrop)) break;
     if (mu == 0 || (best == constants::neg_inf && j > mu + 64)) break;
   }
   const double l = best + std::log(sum);
@@ -282,8 +294,11 @@ double quantile_by_tails(const Tails& tails, double p, double start, const char*
   double glo = g(lo), ghi = glo;
   for (int i = 0; glo > 0 && i < 600; ++i) hi = lo, ghi = glo, lo *= 0.25, glo = g(lo);
   for (int i = 0; ghi < 0 && i < 600; ++i) lo = hi, glo = ghi, hi *= 4, ghi = g(hi);
-  core::require_domain(glo <= 0 && ghi >= 0, where, "p", p, "a probability whose quantile is a finite double");
-  if (glo == 0) return lo;
+  core::require_domain(glo <= 0 && ghi >= 0 && std::isfinite(hi), where, "p", p,
+                       "a probability whose quantile is a finite double");
+  // lo underflowed to 0: F at the smallest positive double already exceeds p (a law with a tiny
+  // total dof), so the quantile rounds to 0.
+  if (glo == 0 || lo == 0) return lo;
   if (ghi == 0) return hi;
   std::uintmax_t iterations = 200;
   const auto r = boost::math::tools::toms748_solve(g, lo, hi, glo, ghi, boost::math::tools::eps_tolerance<double>(50),
