@@ -1,8 +1,11 @@
 // Loading predictions from CSV, JSON Lines and .npy.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,8 +19,13 @@ using namespace genlab::measure;
 namespace fs = std::filesystem;
 
 namespace {
+// One folder per test case and process: ctest runs the test cases as parallel processes, and a
+// shared folder let one case's remove_all race another's writes.
 fs::path scratch() {
-  const auto d = fs::temp_directory_path() / "genlab_measure_predictions_test";
+  const std::string name = Catch::getResultCapture().getCurrentTestName();
+  const auto d = fs::temp_directory_path() /
+                 ("genlab_measure_predictions_test_" + std::to_string(std::hash<std::string>{}(name)) + "_" +
+                  std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
 }
