@@ -4,9 +4,9 @@
 //   sorting --conditions standard,successor,tempered,successor+tempered --seeds 0,1,2
 //   sorting --preset distinct                 distinct values 0..127, 6,000 updates, 4 conditions
 //   sorting --preset paper                    values 0..99, 4 layers d 128, 50k updates (GPU-class)
-//   sorting --preset values100                values 0..99 with repeats, 200 lists per length: standard,
-//                                             successor, successor@additive, successor+tempered@additive
-//   sorting --preset values1000               the same with values 0..999 (repeats rare)
+//   sorting --preset values100                values 0..99 with repeats, 8,000 updates, 200 lists per length:
+//                                             standard, successor, successor@additive, successor+tempered@additive
+//   sorting --preset values1000               the same with values 0..999 (repeats rare), 16,000 updates
 //   sorting --conditions standard,successor --hint-probability 0.25 --hint-form all-positions
 //   sorting --conditions standard,successor@additive   hint examples on top of standard training's batch
 //   options (sorting --help lists them with ranges and defaults): --steps N --batch-size N
