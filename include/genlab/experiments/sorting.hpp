@@ -326,8 +326,8 @@ struct SortingConfig {
   /// too, so what remains to fail at length 100 is finding the successor. The vocabulary has
   /// ~1,000 numerals (embedding and unembedding 1,000 × d_model each). Ordering 1,000 values is
   /// learnt slowly: standard training (seed 0, 200 lists per length) reached 0.89 at lengths
-  /// <= 20 after 16,000 updates, so the baseline gate still fails at this budget (README); it is
-  /// the most this preset's CPU grid could afford (about 15 minutes per run on one core).
+  /// <= 20 after 16,000 updates, so the baseline gate still fails at this budget (README); more
+  /// than the CPU grid could afford.
   static SortingConfig values1000() {
     SortingConfig c = values100();
     c.name = "values1000";

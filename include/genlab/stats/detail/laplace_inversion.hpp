@@ -58,10 +58,10 @@ class GcsInversion {
     std::vector<std::size_t> integer, other;
     for (std::size_t j = 0; j < n; ++j)
       (q.dofs[j] == std::floor(q.dofs[j]) && q.dofs[j] <= kMaxIntegerDof ? integer : other).push_back(j);
-    std::stable_sort(integer.begin(), integer.end(), [&](std::size_t i, std::size_t j) { return q.dofs[i] / 2 < q.dofs[j] / 2; });
+    std::stable_sort(integer.begin(), integer.end(), [&](std::size_t i, std::size_t j) { return q.dofs[i] < q.dofs[j]; });
     for (std::size_t k = 0; k < integer.size(); ++k) {
       const long m = static_cast<long>(q.dofs[integer[k]]) / 2;
-      if (groups_.empty() || groups_.back().m != m) groups_.push_back({m, k, k});
+      if (groups_.empty() || groups_.back().m != m) groups_.push_back({m, k});
       ++groups_.back().end;
     }
     order_ = integer;
@@ -336,7 +336,7 @@ class GcsInversion {
 
   struct Group {
     long m;                 ///< h = 2m + o for every term of the group
-    std::size_t begin, end; ///< its range in order_
+    std::size_t end;        ///< one past its last term in order_ (groups are contiguous from 0)
   };
   static constexpr double kMaxIntegerDof = 1 << 20;  // integer powers by squaring stay exact to ~1e-14 below
 
