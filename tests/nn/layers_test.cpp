@@ -161,6 +161,88 @@ TEST_CASE("causal attention backward matches finite differences, scale gradient 
   CHECK(check(scale, dscale, loss) < 1e-7);
 }
 
+namespace {
+
+// The definition, one dot product per (query, key, head): what attention_forward/backward compute
+// with matrix products over runs of queries.
+void naive_attention(const Mat& q, const Mat& k, const Mat& v, const std::vector<QueryPos>& qp, std::int64_t stride,
+                     std::int64_t H, const std::vector<double>& scale, const Mat& G, Mat& z, Mat& dq, Mat& dk, Mat& dv,
+                     std::vector<double>& dscale) {
+  const Eigen::Index Q = q.rows(), d = q.cols(), dh = d / H;
+  z.setZero(Q, d);
+  dq.setZero(Q, d);
+  dk.setZero(k.rows(), d);
+  dv.setZero(v.rows(), d);
+  dscale.assign(static_cast<std::size_t>(Q), 0.0);
+  for (Eigen::Index i = 0; i < Q; ++i)
+    for (Eigen::Index h = 0; h < H; ++h) {
+      const Eigen::Index base = qp[static_cast<std::size_t>(i)].seq * stride, n = qp[static_cast<std::size_t>(i)].pos + 1;
+      const auto qi = q.row(i).segment(h * dh, dh);
+      std::vector<double> raw(static_cast<std::size_t>(n)), p(static_cast<std::size_t>(n)), dp(static_cast<std::size_t>(n));
+      double mx = -1e300, sum = 0, pdp = 0;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        raw[static_cast<std::size_t>(j)] = qi.dot(k.row(base + j).segment(h * dh, dh));
+        mx = std::max(mx, scale[static_cast<std::size_t>(i)] * raw[static_cast<std::size_t>(j)]);
+      }
+      for (Eigen::Index j = 0; j < n; ++j) sum += p[static_cast<std::size_t>(j)] = std::exp(scale[static_cast<std::size_t>(i)] * raw[static_cast<std::size_t>(j)] - mx);
+      const auto gi = G.row(i).segment(h * dh, dh);
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const double pj = p[static_cast<std::size_t>(j)] /= sum;
+        z.row(i).segment(h * dh, dh) += pj * v.row(base + j).segment(h * dh, dh);
+        dv.row(base + j).segment(h * dh, dh) += pj * gi;
+        dp[static_cast<std::size_t>(j)] = gi.dot(v.row(base + j).segment(h * dh, dh));
+        pdp += pj * dp[static_cast<std::size_t>(j)];
+      }
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const double gs = p[static_cast<std::size_t>(j)] * (dp[static_cast<std::size_t>(j)] - pdp);
+        dscale[static_cast<std::size_t>(i)] += gs * raw[static_cast<std::size_t>(j)];
+        dq.row(i).segment(h * dh, dh) += scale[static_cast<std::size_t>(i)] * gs * k.row(base + j).segment(h * dh, dh);
+        dk.row(base + j).segment(h * dh, dh) += scale[static_cast<std::size_t>(i)] * gs * qi;
+      }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("causal attention equals its per-pair definition for training, last-layer and decoding queries") {
+  // Three sequences in a key buffer of stride 7, 3 heads of width 4. The query layouts are the
+  // transformer's: every position; a subset of positions (the last block's graded rows), with a
+  // sequence split into two runs; one query per sequence at its newest position (a decoding step
+  // reading a KV cache).
+  const std::int64_t H = 3, stride = 7;
+  const Mat k = random_matrix(21, 12, 31, 2.0), v = random_matrix(21, 12, 32);
+  std::vector<std::vector<QueryPos>> layouts(3);
+  for (std::int32_t s = 0; s < 3; ++s)
+    for (std::int32_t t = 0; t < stride; ++t) layouts[0].push_back({s, t});
+  layouts[1] = {{0, 3}, {0, 4}, {0, 6}, {1, 0}, {2, 5}, {2, 2}, {1, 6}, {1, 1}};
+  layouts[2] = {{2, 6}, {0, 0}, {1, 4}};
+  for (const auto& qp : layouts) {
+    const auto Q = static_cast<Eigen::Index>(qp.size());
+    const Mat q = random_matrix(Q, 12, 33 + static_cast<std::uint64_t>(Q), 2.0), G = random_matrix(Q, 12, 34);
+    std::vector<double> scale(static_cast<std::size_t>(Q));
+    for (std::size_t i = 0; i < scale.size(); ++i) scale[i] = 0.2 + 0.1 * static_cast<double>(i % 5);
+    Mat z, dq, dk = Mat::Zero(21, 12), dv = Mat::Zero(21, 12), zr, dqr, dkr, dvr;
+    std::vector<double> probs, dscale(static_cast<std::size_t>(Q)), dscale_r;
+    attention_forward(q, k, v, qp, stride, H, scale.data(), z, probs, stride);
+    attention_backward(G, q, k, v, qp, stride, H, scale.data(), probs, stride, dq, dk, dv, dscale.data());
+    naive_attention(q, k, v, qp, stride, H, scale, G, zr, dqr, dkr, dvr, dscale_r);
+    CHECK((z - zr).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((dq - dqr).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((dk - dkr).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((dv - dvr).cwiseAbs().maxCoeff() < 1e-12);
+    for (std::size_t i = 0; i < dscale.size(); ++i) CHECK(dscale[i] == Approx(dscale_r[i]).margin(1e-12));
+    // Weights past a query's position are exactly 0 within its run.
+    for (std::size_t i = 0; i < qp.size(); ++i)
+      for (std::int64_t h = 0; h < H; ++h)
+        for (std::int64_t j = qp[i].pos + 1; j < stride; ++j) {
+          bool in_run = false;  // some query of i's run sees key j
+          for (std::size_t m = i; m < qp.size() && qp[m].seq == qp[i].seq; ++m) in_run |= qp[m].pos >= j;
+          for (std::size_t m = i; m-- > 0 && qp[m].seq == qp[i].seq;) in_run |= qp[m].pos >= j;
+          if (in_run) CHECK(probs[(i * static_cast<std::size_t>(H) + static_cast<std::size_t>(h)) * stride + static_cast<std::size_t>(j)] == 0.0);
+        }
+  }
+}
+
 TEST_CASE("cross-entropy is stable for huge logits and its gradient is softmax minus one-hot") {
   Mat logits(2, 3);
   logits << 1000.0, 0.0, -1000.0, 1.0, 2.0, 3.0;

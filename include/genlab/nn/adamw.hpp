@@ -4,6 +4,7 @@
 // schedule and global-norm gradient clipping, written to match torch.optim.AdamW step for step
 // (same operation order), so a PyTorch run on the same weights gives the same trajectory.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 #include "genlab/core/constants.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
+#include "genlab/core/parallel.hpp"
 #include "genlab/nn/detail/json_config.hpp"
 #include "genlab/nn/parameters.hpp"
 
@@ -128,43 +130,75 @@ class AdamW {
       m_.assign(n, T(0));
       v_.assign(n, T(0));
     }
+    // Pieces of at most kPiece elements inside one tensor: the unit of parallel work and of the
+    // norm's partial sums, so every bit of the result is independent of the thread count.
+    struct Piece {
+      std::size_t begin, end;
+      bool decayed;
+    };
+    std::vector<Piece> pieces;
+    for (const auto& p : layout.infos()) {
+      const bool decayed = cfg_.weight_decay > 0 && (!cfg_.decay_matrices_only || p.is_matrix);
+      for (std::size_t b = p.offset; b < p.offset + p.size; b += kPiece)
+        pieces.push_back({b, std::min(p.offset + p.size, b + kPiece), decayed});
+    }
+    const auto P = static_cast<std::int64_t>(pieces.size());
+    const bool threaded = n >= kThreadedFrom;
+    auto for_pieces = [&](auto&& f) {
+      if (threaded) core::parallel_for(P, f);
+      else for (std::int64_t i = 0; i < P; ++i) f(i);
+    };
     AdamWStep info;
     info.lr = cfg_.lr_at(step_);
+    // ‖g‖² in double: eight interleaved partial sums per piece (independent chains the compiler
+    // can pipeline), pieces summed in order.
+    std::vector<double> piece_sq(pieces.size());
+    for_pieces([&](std::int64_t i) {
+      const Piece& pc = pieces[static_cast<std::size_t>(i)];
+      double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      std::size_t e = pc.begin;
+      for (; e + 8 <= pc.end; e += 8)
+        for (int k = 0; k < 8; ++k) acc[k] += static_cast<double>(grad[e + k]) * static_cast<double>(grad[e + k]);
+      for (; e < pc.end; ++e) acc[0] += static_cast<double>(grad[e]) * static_cast<double>(grad[e]);
+      piece_sq[static_cast<std::size_t>(i)] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    });
     double sq = 0;
-    for (std::size_t i = 0; i < n; ++i) sq += static_cast<double>(grad[i]) * static_cast<double>(grad[i]);
+    for (double x : piece_sq) sq += x;
     info.grad_norm = std::sqrt(sq);
     if (!std::isfinite(info.grad_norm))
       throw std::runtime_error("genlab::nn::AdamW::update: gradient norm is not finite at update " +
                                std::to_string(step_));
-    if (cfg_.grad_clip > 0 && info.grad_norm > cfg_.grad_clip) {
+    if (cfg_.grad_clip > 0 && info.grad_norm > cfg_.grad_clip)
       info.clip_scale = cfg_.grad_clip / (info.grad_norm + 1e-6);  // torch.nn.utils.clip_grad_norm_
-      const T s = static_cast<T>(info.clip_scale);
-      for (auto& g : grad) g *= s;
-    }
+    const bool clipped = info.clip_scale != 1;
     ++step_;
     const double bc1 = 1.0 - std::pow(cfg_.beta1, static_cast<double>(step_));
     const double bc2 = 1.0 - std::pow(cfg_.beta2, static_cast<double>(step_));
     const T step_size = static_cast<T>(info.lr / bc1), bc2_sqrt = static_cast<T>(std::sqrt(bc2));
     const T b1 = static_cast<T>(cfg_.beta1), b2 = static_cast<T>(cfg_.beta2), eps = static_cast<T>(cfg_.eps);
     const T one_b1 = static_cast<T>(1.0 - cfg_.beta1), one_b2 = static_cast<T>(1.0 - cfg_.beta2);
-    const T decay = static_cast<T>(1.0 - info.lr * cfg_.weight_decay);
-    for (const auto& p : layout.infos()) {
-      const bool decayed = cfg_.weight_decay > 0 && (!cfg_.decay_matrices_only || p.is_matrix);
-      T* x = params.data() + p.offset;
-      const T* g = grad.data() + p.offset;
-      T* m = m_.data() + p.offset;
-      T* v = v_.data() + p.offset;
-      for (std::size_t i = 0; i < p.size; ++i) {
-        if (decayed) x[i] *= decay;
-        m[i] = b1 * m[i] + one_b1 * g[i];
-        v[i] = b2 * v[i] + one_b2 * g[i] * g[i];
-        x[i] -= step_size * m[i] / (std::sqrt(v[i]) / bc2_sqrt + eps);
+    const T decay = static_cast<T>(1.0 - info.lr * cfg_.weight_decay), clip = static_cast<T>(info.clip_scale);
+    for_pieces([&](std::int64_t i) {
+      const Piece& pc = pieces[static_cast<std::size_t>(i)];
+      T* x = params.data();
+      T* g = grad.data();
+      T* m = m_.data();
+      T* v = v_.data();
+      const T keep = pc.decayed ? decay : T(1);
+      for (std::size_t e = pc.begin; e < pc.end; ++e) {
+        if (clipped) g[e] *= clip;  // the gradient is returned clipped
+        x[e] *= keep;
+        m[e] = b1 * m[e] + one_b1 * g[e];
+        v[e] = b2 * v[e] + one_b2 * g[e] * g[e];
+        x[e] -= step_size * m[e] / (std::sqrt(v[e]) / bc2_sqrt + eps);
       }
-    }
+    });
     return info;
   }
 
  private:
+  static constexpr std::size_t kPiece = 16384;          // elements per piece of work
+  static constexpr std::size_t kThreadedFrom = 1 << 17;  // fewer parameters: one thread is faster
   AdamWConfig cfg_;
   std::vector<T> m_, v_;
   std::int64_t step_ = 0;

@@ -110,10 +110,22 @@ void activation_backward(Activation a, const Matrix<T>& dy, const Matrix<T>& x, 
   dx.resize(x.rows(), x.cols());
   if (a == Activation::relu) {
     dx.array() = (x.array() > T(0)).select(dy.array(), T(0));
-  } else {
-    const auto cdf = T(0.5) * (T(1) + (x.array() * T(0.70710678118654752440)).erf());
-    const auto pdf = T(0.39894228040143267794) * (T(-0.5) * x.array().square()).exp();
-    dx.array() = dy.array() * (cdf + x.array() * pdf);
+    return;
+  }
+  // In chunks, with Φ first in a buffer: Eigen 3.4 evaluates the one-expression form
+  // dy·(Φ(x) + x·φ(x)) with scalar erf and exp when EIGEN_FAST_MATH=0 (the native builds), 10×
+  // slower than these two vectorized passes.
+  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+  constexpr Eigen::Index chunk = 256;
+  Eigen::Array<T, chunk, 1> cdf;
+  const Eigen::Index n = x.size();
+  for (Eigen::Index i = 0; i < n; i += chunk) {
+    const Eigen::Index m = std::min(chunk, n - i);
+    const Eigen::Map<const Arr> xs(x.data() + i, m), gs(dy.data() + i, m);
+    Eigen::Map<Arr> out(dx.data() + i, m);
+    auto c = cdf.head(m);
+    c = T(0.5) * (T(1) + (xs * T(0.70710678118654752440)).erf());
+    out = gs * (c + xs * (T(0.39894228040143267794) * (T(-0.5) * xs.square()).exp()));
   }
 }
 
@@ -174,91 +186,113 @@ struct QueryPos {
   std::int32_t pos = 0;
 };
 
+namespace detail {
+
+/// Calls f(begin, end, keys) for each run [begin, end) of consecutive queries of one sequence,
+/// with keys = 1 + the largest position among them: the attention of a run is a few small matrix
+/// products over its keys 0..keys−1 (causal entries masked), instead of one dot product per pair.
+template <class F>
+void for_each_query_run(const std::vector<QueryPos>& qp, F&& f) {
+  const std::size_t Q = qp.size();
+  for (std::size_t b = 0; b < Q;) {
+    std::size_t e = b;
+    std::int64_t keys = 0;
+    while (e < Q && qp[e].seq == qp[b].seq) keys = std::max<std::int64_t>(keys, qp[e++].pos + 1);
+    f(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(e), keys);
+    b = e;
+  }
+}
+
+/// A strided block of a row-major matrix (one head's columns of a run of rows).
+template <class T>
+using StridedMap = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
+template <class T>
+using ConstStridedMap = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
+
+}  // namespace detail
+
 /// z[i, head h] = Σ_{j ≤ pos_i} softmax_j(scale_i · q_i,h · k_j,h) v_j,h for every query i and
 /// head h. q: [Q × d]; k, v: [keys × d]; scale: [Q]. probs receives the attention weights,
-/// probs[(i·H + h)·probs_stride + j] for j ≤ pos_i (later entries are left unspecified).
-/// O(Q·H·pos·d_head).
+/// probs[(i·H + h)·probs_stride + j] for j ≤ pos_i, and 0 for pos_i < j < the keys of i's run
+/// (later entries are left unspecified); probs_stride ≥ 1 + every pos_i.
+/// Per run of queries of one sequence and head: S = Q_h K_hᵀ, row softmax, Z_h = P V_h.
+/// O(Q·H·keys·d_head).
 template <class T>
 void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v, const std::vector<QueryPos>& qp,
                        std::int64_t key_stride, std::int64_t n_heads, const T* scale, Matrix<T>& z,
                        std::vector<T>& probs, std::int64_t probs_stride) {
+  using detail::ConstStridedMap;
+  using detail::StridedMap;
+  using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
   const Eigen::Index Q = q.rows(), d = q.cols();
-  const std::int64_t dh = d / n_heads;
+  const Eigen::Index dh = d / n_heads, H = n_heads;
   z.resize(Q, d);
-  probs.resize(static_cast<std::size_t>(Q * n_heads * probs_stride));  // entries past a query's keys are unused
-  for (Eigen::Index i = 0; i < Q; ++i) {
-    const std::int64_t base = static_cast<std::int64_t>(qp[i].seq) * key_stride, n = qp[i].pos + 1;
-    for (std::int64_t h = 0; h < n_heads; ++h) {
-      const T* qi = q.data() + i * d + h * dh;
-      T* p = probs.data() + (i * n_heads + h) * probs_stride;
-      T mx = -std::numeric_limits<T>::infinity();
-      const Eigen::Map<const Vector<T>> qv(qi, dh);
-      for (std::int64_t j = 0; j < n; ++j) {
-        const T s = qv.dot(Eigen::Map<const Vector<T>>(k.data() + (base + j) * d + h * dh, dh));
-        p[j] = s * scale[i];
-        mx = std::max(mx, p[j]);
+  probs.resize(static_cast<std::size_t>(Q * n_heads * probs_stride));
+  // Both products are Eigen's coefficient-based (lazy) ones: at these sizes (a run's keys ×
+  // d_head, e.g. 41 × 32) a GEMM call costs more than the arithmetic, and they never reach BLAS.
+  detail::for_each_query_run(qp, [&](Eigen::Index b, Eigen::Index e, Eigen::Index nk) {
+    const Eigen::Index nq = e - b, base = static_cast<Eigen::Index>(qp[static_cast<std::size_t>(b)].seq) * key_stride;
+    for (Eigen::Index h = 0; h < H; ++h) {
+      const ConstStridedMap<T> qh(q.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> kh(k.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> vh(v.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
+      StridedMap<T> p(probs.data() + (b * H + h) * probs_stride, nq, nk, Eigen::OuterStride<>(H * probs_stride));
+      p.noalias() = qh.lazyProduct(kh.transpose());
+      for (Eigen::Index i = 0; i < nq; ++i) {
+        const Eigen::Index n = qp[static_cast<std::size_t>(b + i)].pos + 1;
+        Eigen::Map<Arr> row(&p(i, 0), n);
+        row *= scale[b + i];
+        row = (row - row.maxCoeff()).exp();
+        row *= T(1) / row.sum();
+        std::fill(&p(i, 0) + n, &p(i, 0) + nk, T(0));  // causal mask: later keys get weight 0
       }
-      T sum = 0;
-      for (std::int64_t j = 0; j < n; ++j) {
-        p[j] = std::exp(p[j] - mx);
-        sum += p[j];
-      }
-      const T inv = T(1) / sum;
-      T* zi = z.data() + i * d + h * dh;
-      for (std::int64_t c = 0; c < dh; ++c) zi[c] = 0;
-      for (std::int64_t j = 0; j < n; ++j) {
-        p[j] *= inv;
-        const T* vj = v.data() + (base + j) * d + h * dh;
-        for (std::int64_t c = 0; c < dh; ++c) zi[c] += p[j] * vj[c];
-      }
+      StridedMap<T>(z.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d)).noalias() = p.lazyProduct(vh);
     }
-  }
+  });
 }
 
 /// Backward of attention_forward: dq (assigned), dk and dv (added; sized like k, v), and, when
-/// dscale is not null, dscale[i] = ∂L/∂scale_i (assigned). Softmax backward:
-/// ds_j = p_j (dp_j − Σ p dp), dp_j = dz·v_j.
+/// dscale is not null, dscale[i] = ∂L/∂scale_i (assigned). Per run and head, with G the
+/// gradient of the scaled scores: dP = dZ V_hᵀ, dV_h += Pᵀ dZ, G = P ∘ (dP − rowsum(P ∘ dP)),
+/// dQ_h = diag(scale) G K_h, dK_h += (diag(scale) G)ᵀ Q_h, dscale_i = Σ_h Σ_j G_ij (q_i·k_j).
 template <class T>
 void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v,
                         const std::vector<QueryPos>& qp, std::int64_t key_stride, std::int64_t n_heads, const T* scale,
                         const std::vector<T>& probs, std::int64_t probs_stride, Matrix<T>& dq, Matrix<T>& dk,
                         Matrix<T>& dv, T* dscale) {
+  using detail::ConstStridedMap;
+  using detail::StridedMap;
   const Eigen::Index Q = q.rows(), d = q.cols();
-  const std::int64_t dh = d / n_heads;
-  dq.setZero(Q, d);
-  std::vector<T> ds(static_cast<std::size_t>(probs_stride));
-  for (Eigen::Index i = 0; i < Q; ++i) {
-    const std::int64_t base = static_cast<std::int64_t>(qp[i].seq) * key_stride, n = qp[i].pos + 1;
-    T dsc = 0;
-    for (std::int64_t h = 0; h < n_heads; ++h) {
-      const T* qi = q.data() + i * d + h * dh;
-      const T* dzi = dz.data() + i * d + h * dh;
-      T* dqi = dq.data() + i * d + h * dh;
-      const T* p = probs.data() + (i * n_heads + h) * probs_stride;
-      T pdp = 0;
-      const Eigen::Map<const Vector<T>> dzv(dzi, dh), qv(qi, dh);
-      for (std::int64_t j = 0; j < n; ++j) {
-        const T* vj = v.data() + (base + j) * d + h * dh;
-        T* dvj = dv.data() + (base + j) * d + h * dh;
-        const T dp = dzv.dot(Eigen::Map<const Vector<T>>(vj, dh));
-        for (std::int64_t c = 0; c < dh; ++c) dvj[c] += p[j] * dzi[c];
-        ds[static_cast<std::size_t>(j)] = dp;
-        pdp += p[j] * dp;
+  const Eigen::Index dh = d / n_heads, H = n_heads;
+  dq.resize(Q, d);  // every (query, head) block is assigned below
+  if (dscale) std::fill(dscale, dscale + Q, T(0));
+  Matrix<T> g, raw;  // one run's score gradients and (tempered only) raw scores
+  detail::for_each_query_run(qp, [&](Eigen::Index b, Eigen::Index e, Eigen::Index nk) {
+    const Eigen::Index nq = e - b, base = static_cast<Eigen::Index>(qp[static_cast<std::size_t>(b)].seq) * key_stride;
+    for (Eigen::Index h = 0; h < H; ++h) {
+      const ConstStridedMap<T> qh(q.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> kh(k.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> vh(v.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> dzh(dz.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
+      const ConstStridedMap<T> p(probs.data() + (b * H + h) * probs_stride, nq, nk, Eigen::OuterStride<>(H * probs_stride));
+      // Lazy products as in attention_forward, except the two whose left operand is a transposed
+      // row-major block (Pᵀ, Gᵀ): Eigen evaluates those coefficient by coefficient with strided
+      // loads, several times slower than its GEMM path (OpenBLAS's small-matrix kernels under
+      // EIGEN_USE_BLAS). Training calls this inside a shard, on one thread (batch.hpp).
+      g.noalias() = dzh.lazyProduct(vh.transpose());  // dP
+      StridedMap<T>(dv.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d)).noalias() += p.transpose() * dzh;
+      // Masked entries have p = 0, so they give G = 0 whatever dP holds there.
+      g.array() = p.array() * (g.array().colwise() - (p.array() * g.array()).rowwise().sum());
+      if (dscale) {
+        raw.noalias() = qh.lazyProduct(kh.transpose());
+        const Eigen::Matrix<T, Eigen::Dynamic, 1> per_query = (g.array() * raw.array()).rowwise().sum();
+        for (Eigen::Index i = 0; i < nq; ++i) dscale[b + i] += per_query[i];
       }
-      for (std::int64_t j = 0; j < n; ++j) {
-        const T g = p[j] * (ds[static_cast<std::size_t>(j)] - pdp);  // ∂L/∂(scaled score)
-        const T gs = g * scale[i];
-        const T* kj = k.data() + (base + j) * d + h * dh;
-        T* dkj = dk.data() + (base + j) * d + h * dh;
-        for (std::int64_t c = 0; c < dh; ++c) {
-          dqi[c] += gs * kj[c];
-          dkj[c] += gs * qi[c];
-        }
-        if (dscale) dsc += g * qv.dot(Eigen::Map<const Vector<T>>(kj, dh));
-      }
+      for (Eigen::Index i = 0; i < nq; ++i) g.row(i) *= scale[b + i];
+      StridedMap<T>(dq.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d)).noalias() = g.lazyProduct(kh);
+      StridedMap<T>(dk.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d)).noalias() += g.transpose() * qh;
     }
-    if (dscale) dscale[i] = dsc;
-  }
+  });
 }
 
 // ---- loss ----------------------------------------------------------------------------------
@@ -274,20 +308,21 @@ double cross_entropy(const Matrix<T>& logits, const std::int32_t* targets, doubl
   const Eigen::Index R = logits.rows(), V = logits.cols();
   if (dlogits) dlogits->resize(R, V);
   double total = 0;
-  std::vector<double> e(static_cast<std::size_t>(V));
+  Eigen::Array<double, Eigen::Dynamic, 1> e(V);
   for (Eigen::Index r = 0; r < R; ++r) {
     const T* l = logits.data() + r * V;
     Eigen::Index am = 0;
     for (Eigen::Index c = 1; c < V; ++c)
       if (l[c] > l[am]) am = c;
     // log Σ exp(l − max) = log1p(Σ_{c ≠ argmax} exp(l_c − max)): exact for a confident model
-    // whose loss is far below one ulp of 1 (where log(sum) and 1 − p would round to 0).
+    // whose loss is far below one ulp of 1 (where log(sum) and 1 − p would round to 0). The
+    // exponentials are Eigen's vectorized double exp; the argmax's term is left out of the sum
+    // (0, then its exact 1).
     const double mx = static_cast<double>(l[am]);
-    double rest = 0;
-    for (Eigen::Index c = 0; c < V; ++c) {
-      e[static_cast<std::size_t>(c)] = c == am ? 1.0 : std::exp(static_cast<double>(l[c]) - mx);
-      if (c != am) rest += e[static_cast<std::size_t>(c)];
-    }
+    e = (Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(l, V).template cast<double>() - mx).exp();
+    e[am] = 0;
+    const double rest = e.sum();
+    e[am] = 1;
     const double sum = 1.0 + rest;
     total += std::log1p(rest) - (static_cast<double>(l[targets[r]]) - mx);
     if (correct) correct[r] = am == targets[r];
@@ -295,7 +330,7 @@ double cross_entropy(const Matrix<T>& logits, const std::int32_t* targets, doubl
       T* dl = dlogits->data() + r * V;
       const double inv = 1.0 / sum;
       for (Eigen::Index c = 0; c < V; ++c) {
-        double g = e[static_cast<std::size_t>(c)] * inv;
+        double g = e[c] * inv;
         if (c == targets[r]) g = c == am ? -rest * inv : g - 1.0;  // 1 − p_max = rest / sum, exactly
         dl[c] = static_cast<T>(g * grad_scale);
       }
