@@ -2,7 +2,7 @@
 # The whole test suite (what CI runs): installs missing Debian packages, then two builds, each
 # compiling every program once:
 #   build-asan  the Catch2 unit tests, under AddressSanitizer + UndefinedBehaviorSanitizer (-Og:
-#               about half the compile time of -O1, the tests ~1.4x slower),
+#               faster to compile than -O1, the tests somewhat slower),
 #               each test area compiled as one translation unit;
 #   build-test  Release: the example programs (their command lines are probed), the MPI run,
 #               the install/consumer tests and the notebooks (clang-repl), with no unit tests.

@@ -15,10 +15,6 @@
 
 #include <Eigen/Dense>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "genlab/bias/gp_posterior.hpp"
 #include "genlab/bias/knn.hpp"
 #include "genlab/measure/irt.hpp"
@@ -30,6 +26,7 @@
 #include "genlab/nn/batch.hpp"
 #include "genlab/sample/gaussian_process.hpp"
 #include "genlab/sample/random_features.hpp"
+#include "../support/threads.hpp"
 
 using namespace genlab;
 
@@ -41,20 +38,7 @@ constexpr const char* kBackend = "OpenBLAS";
 constexpr const char* kBackend = "Eigen";
 #endif
 
-/// Runs f() with `threads` OpenMP threads, then restores the previous setting.
-template <class F>
-auto with_threads(int threads, F&& f) {
-#if defined(_OPENMP)
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(threads);
-  auto r = f();
-  omp_set_num_threads(before);
-  return r;
-#else
-  (void)threads;
-  return f();
-#endif
-}
+using testsupport::with_threads;
 
 Eigen::MatrixXd normal_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed) {
   core::Philox4x32 g(seed);

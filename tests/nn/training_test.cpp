@@ -6,13 +6,10 @@
 #include <filesystem>
 #include <tuple>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "genlab/core/io/npy.hpp"
 #include "genlab/nn.hpp"
 #include "test_util.hpp"
+#include "../support/threads.hpp"
 
 using namespace genlab::nn;
 namespace fs = std::filesystem;
@@ -103,12 +100,7 @@ TEST_CASE("AdamW on a large model equals the plain loop and is bit-identical wit
     c.decay_matrices_only = true;
     c.grad_clip = clip;
     c.warmup_steps = 0;
-    auto run = [&](int threads) {
-#if defined(_OPENMP)
-      omp_set_num_threads(threads);
-#else
-      (void)threads;
-#endif
+    auto run = [&] {
       AdamW<float> opt(c);
       std::vector<float> p = p0, g = g0;
       double norm = 0;
@@ -118,11 +110,8 @@ TEST_CASE("AdamW on a large model equals the plain loop and is bit-identical wit
       }
       return std::make_tuple(p, g, norm);
     };
-    const auto one = run(1);
-    const auto two = run(2);
-#if defined(_OPENMP)
-    omp_set_num_threads(2);
-#endif
+    const auto one = testsupport::with_threads(1, run);
+    const auto two = testsupport::with_threads(2, run);
     CHECK(std::get<0>(one) == std::get<0>(two));
     CHECK(std::get<1>(one) == std::get<1>(two));
     CHECK(std::get<2>(one) == std::get<2>(two));
@@ -177,12 +166,7 @@ TEST_CASE("config validation names the parameter, value and expectation") {
 
 TEST_CASE("training is bit-identical with 1 and 2 threads") {
   const auto data = nntest::random_sequences(200, 6, 6, 11, 3);  // batches > 1024 tokens: shards run in parallel
-  auto run = [&](int threads) {
-#if defined(_OPENMP)
-    omp_set_num_threads(threads);
-#else
-    (void)threads;
-#endif
+  auto run = [&] {
     Transformer<float> m(small_config(), 5);
     AdamWConfig oc;
     oc.weight_decay = 0.1;
@@ -195,11 +179,8 @@ TEST_CASE("training is bit-identical with 1 and 2 threads") {
     auto r = t.train(data);
     return std::make_pair(r.train_loss_nats, m.parameters());
   };
-  const auto a = run(1);
-  const auto b = run(2);
-#if defined(_OPENMP)
-  omp_set_num_threads(2);
-#endif
+  const auto a = testsupport::with_threads(1, run);
+  const auto b = testsupport::with_threads(2, run);
   CHECK(a.first == b.first);
   CHECK(a.second == b.second);
   CHECK(a.first.back() < a.first.front());

@@ -209,6 +209,16 @@ using StridedMap = Eigen::Map<Matrix<T>, 0, Eigen::OuterStride<>>;
 template <class T>
 using ConstStridedMap = Eigen::Map<const Matrix<T>, 0, Eigen::OuterStride<>>;
 
+/// Rows row0..row0+rows−1 of m, columns of head h (width dh).
+template <class T>
+ConstStridedMap<T> head_block(const Matrix<T>& m, Eigen::Index row0, Eigen::Index rows, Eigen::Index h, Eigen::Index dh) {
+  return ConstStridedMap<T>(m.data() + row0 * m.cols() + h * dh, rows, dh, Eigen::OuterStride<>(m.cols()));
+}
+template <class T>
+StridedMap<T> head_block(Matrix<T>& m, Eigen::Index row0, Eigen::Index rows, Eigen::Index h, Eigen::Index dh) {
+  return StridedMap<T>(m.data() + row0 * m.cols() + h * dh, rows, dh, Eigen::OuterStride<>(m.cols()));
+}
+
 }  // namespace detail
 
 /// z[i, head h] = Σ_{j ≤ pos_i} softmax_j(scale_i · q_i,h · k_j,h) v_j,h for every query i and
@@ -221,8 +231,8 @@ template <class T>
 void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& v, const std::vector<QueryPos>& qp,
                        std::int64_t key_stride, std::int64_t n_heads, const T* scale, Matrix<T>& z,
                        std::vector<T>& probs, std::int64_t probs_stride) {
-  using detail::ConstStridedMap;
   using detail::StridedMap;
+  using detail::head_block;
   using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
   const Eigen::Index Q = q.rows(), d = q.cols();
   const Eigen::Index dh = d / n_heads, H = n_heads;
@@ -233,9 +243,7 @@ void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& 
   detail::for_each_query_run(qp, [&](Eigen::Index b, Eigen::Index e, Eigen::Index nk) {
     const Eigen::Index nq = e - b, base = static_cast<Eigen::Index>(qp[static_cast<std::size_t>(b)].seq) * key_stride;
     for (Eigen::Index h = 0; h < H; ++h) {
-      const ConstStridedMap<T> qh(q.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
-      const ConstStridedMap<T> kh(k.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
-      const ConstStridedMap<T> vh(v.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
+      const auto qh = head_block(q, b, nq, h, dh), kh = head_block(k, base, nk, h, dh), vh = head_block(v, base, nk, h, dh);
       StridedMap<T> p(probs.data() + (b * H + h) * probs_stride, nq, nk, Eigen::OuterStride<>(H * probs_stride));
       p.noalias() = qh.lazyProduct(kh.transpose());
       for (Eigen::Index i = 0; i < nq; ++i) {
@@ -246,7 +254,7 @@ void attention_forward(const Matrix<T>& q, const Matrix<T>& k, const Matrix<T>& 
         row *= T(1) / row.sum();
         std::fill(&p(i, 0) + n, &p(i, 0) + nk, T(0));  // causal mask: later keys get weight 0
       }
-      StridedMap<T>(z.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d)).noalias() = p.lazyProduct(vh);
+      head_block(z, b, nq, h, dh).noalias() = p.lazyProduct(vh);
     }
   });
 }
@@ -261,7 +269,7 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
                         const std::vector<T>& probs, std::int64_t probs_stride, Matrix<T>& dq, Matrix<T>& dk,
                         Matrix<T>& dv, T* dscale) {
   using detail::ConstStridedMap;
-  using detail::StridedMap;
+  using detail::head_block;
   const Eigen::Index Q = q.rows(), d = q.cols();
   const Eigen::Index dh = d / n_heads, H = n_heads;
   dq.resize(Q, d);  // every (query, head) block is assigned below
@@ -270,17 +278,15 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
   detail::for_each_query_run(qp, [&](Eigen::Index b, Eigen::Index e, Eigen::Index nk) {
     const Eigen::Index nq = e - b, base = static_cast<Eigen::Index>(qp[static_cast<std::size_t>(b)].seq) * key_stride;
     for (Eigen::Index h = 0; h < H; ++h) {
-      const ConstStridedMap<T> qh(q.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
-      const ConstStridedMap<T> kh(k.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
-      const ConstStridedMap<T> vh(v.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d));
-      const ConstStridedMap<T> dzh(dz.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d));
+      const auto qh = head_block(q, b, nq, h, dh), kh = head_block(k, base, nk, h, dh), vh = head_block(v, base, nk, h, dh);
+      const auto dzh = head_block(dz, b, nq, h, dh);
       const ConstStridedMap<T> p(probs.data() + (b * H + h) * probs_stride, nq, nk, Eigen::OuterStride<>(H * probs_stride));
       // Lazy products as in attention_forward, except the two whose left operand is a transposed
       // row-major block (Pᵀ, Gᵀ): Eigen evaluates those coefficient by coefficient with strided
       // loads, several times slower than its GEMM path (OpenBLAS's small-matrix kernels under
       // EIGEN_USE_BLAS). Training calls this inside a shard, on one thread (batch.hpp).
       g.noalias() = dzh.lazyProduct(vh.transpose());  // dP
-      StridedMap<T>(dv.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d)).noalias() += p.transpose() * dzh;
+      head_block(dv, base, nk, h, dh).noalias() += p.transpose() * dzh;
       // Masked entries have p = 0, so they give G = 0 whatever dP holds there.
       g.array() = p.array() * (g.array().colwise() - (p.array() * g.array()).rowwise().sum());
       if (dscale) {
@@ -289,8 +295,8 @@ void attention_backward(const Matrix<T>& dz, const Matrix<T>& q, const Matrix<T>
         for (Eigen::Index i = 0; i < nq; ++i) dscale[b + i] += per_query[i];
       }
       for (Eigen::Index i = 0; i < nq; ++i) g.row(i) *= scale[b + i];
-      StridedMap<T>(dq.data() + b * d + h * dh, nq, dh, Eigen::OuterStride<>(d)).noalias() = g.lazyProduct(kh);
-      StridedMap<T>(dk.data() + base * d + h * dh, nk, dh, Eigen::OuterStride<>(d)).noalias() += g.transpose() * qh;
+      head_block(dq, b, nq, h, dh).noalias() = g.lazyProduct(kh);
+      head_block(dk, base, nk, h, dh).noalias() += g.transpose() * qh;
     }
   });
 }
