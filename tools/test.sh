@@ -3,9 +3,10 @@
 # compiling every program once:
 #   build-asan  the Catch2 unit tests, under AddressSanitizer + UndefinedBehaviorSanitizer (-Og:
 #               faster to compile than -O1, the tests somewhat slower),
-#               each test area compiled as one translation unit;
+#               a few test areas compiled together as one translation unit (tests/CMakeLists.txt);
 #   build-test  Release: the example programs (their command lines are probed), the MPI run,
-#               the install/consumer tests and the notebooks (clang-repl), with no unit tests.
+#               the install/consumer tests, the notebooks (clang-repl) and the determinism tests
+#               on Eigen's own GEMM kernels (the sanitizer build runs them on OpenBLAS).
 # Both build for this machine's instruction set with Eigen's products on OpenBLAS when found.
 # Usage: tools/test.sh [--no-sanitize | --sanitize-only] [--cuda]
 #   --no-sanitize    the unit tests in the Release build instead of the sanitizer build
@@ -42,7 +43,8 @@ unit_in_release=OFF
 if [ "$mode" != "--no-sanitize" ]; then
   echo "== genlab: unit tests under ASan + UBSan ==" >&2
   configure build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1" -DGENLAB_SANITIZE=ON \
-            -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF -DGENLAB_INSTALL=OFF
+            -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF -DGENLAB_INSTALL=OFF \
+            -DGENLAB_BUILD_UNIT_TESTS=ON -DGENLAB_BUILD_EIGEN_KERNEL_TESTS=OFF
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 900
@@ -50,7 +52,7 @@ fi
 if [ "$mode" != "--sanitize-only" ]; then
   echo "== genlab: Release build: examples, notebooks, install ==" >&2
   configure build-test -DCMAKE_BUILD_TYPE=Release -DGENLAB_BUILD_UNIT_TESTS=$unit_in_release \
-            -DGENLAB_BUILD_BENCH=OFF -DGENLAB_WITH_CUDA=$cuda
+            -DGENLAB_BUILD_EIGEN_KERNEL_TESTS=ON -DGENLAB_BUILD_BENCH=OFF -DGENLAB_WITH_CUDA=$cuda
   cmake --build build-test -j"$jobs"
   ctest --test-dir build-test -j"$jobs" --output-on-failure --timeout 900
 fi

@@ -7,26 +7,11 @@
 
 #include "genlab/bias/loss_model.hpp"
 #include "genlab/core/random.hpp"
+#include "../support/ncx2_draws.hpp"
 
 using namespace genlab;
 using namespace genlab::bias;
-
-namespace {
-// n draws of s·Σ_{j<df} (z_j + shift·[j < shifted])², i.e. s·χ'²_df(shifted·shift²).
-std::vector<double> ncx2_draws(std::uint64_t seed, int n, int df, int shifted, double shift, double s) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) {
-    auto g = core::philox_stream(seed, static_cast<std::uint64_t>(i));
-    double t = 0;
-    for (int j = 0; j < df; ++j) {
-      const double z = core::normal_double(g) + (j < shifted ? shift : 0.0);
-      t += z * z;
-    }
-    out.push_back(s * t);
-  }
-  return out;
-}
-}  // namespace
+using testsupport::ncx2_draws;
 
 TEST_CASE("ncx2 log-likelihood: analytic gradient and Hessian equal finite differences") {
   const auto L = ncx2_draws(5, 300, 7, 3, 1.5, 0.3);

@@ -116,15 +116,15 @@ TEST_CASE("Binomial resampling has the binomial mean and variance", "[gap]") {
   double s = 0, ss = 0;
   const int draws = 4000;
   for (int i = 0; i < draws; ++i) {
-    const double k = static_cast<double>(detail::binomial_draw(g, n, p));
+    const double k = static_cast<double>(genlab::measure::detail::binomial_draw(g, n, p));
     s += k;
     ss += k * k;
   }
   const double mean = s / draws, var = ss / draws - mean * mean;
   CHECK(mean == Approx(n * p).margin(4 * std::sqrt(n * p * (1 - p) / draws)));
   CHECK(var == Approx(n * p * (1 - p)).epsilon(0.1));
-  CHECK(detail::binomial_draw(g, 10, 0.0) == 0);
-  CHECK(detail::binomial_draw(g, 10, 1.0) == 10);
+  CHECK(genlab::measure::detail::binomial_draw(g, 10, 0.0) == 0);
+  CHECK(genlab::measure::detail::binomial_draw(g, 10, 1.0) == 10);
 }
 
 TEST_CASE("Valley rejects bad input", "[gap][errors]") {

@@ -13,26 +13,10 @@
 #include "genlab/core/random.hpp"
 #include "genlab/stats/noncentral_chi_squared_fit.hpp"
 #include "genlab/stats/noncentral_chi_squared_mle.hpp"
+#include "../support/ncx2_draws.hpp"
 
 using namespace genlab;
-
-namespace {
-// n draws of s·Σ_{j<df} (z_j + shift·[j < shifted])², i.e. s·χ'²_df(shifted·shift²), Philox stream (seed, i).
-std::vector<double> ncx2_draws(std::uint64_t seed, int n, int df, int shifted, double shift, double s) {
-  std::vector<double> out;
-  out.reserve(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    auto g = core::philox_stream(seed, static_cast<std::uint64_t>(i));
-    double t = 0;
-    for (int j = 0; j < df; ++j) {
-      const double z = core::normal_double(g) + (j < shifted ? shift : 0.0);
-      t += z * z;
-    }
-    out.push_back(s * t);
-  }
-  return out;
-}
-}  // namespace
+using testsupport::ncx2_draws;
 
 TEST_CASE("ncx2 log-likelihood: the sum of log densities; gradient and Hessian equal finite differences") {
   const auto L = ncx2_draws(11, 400, 5, 2, 2.0, 0.7);

@@ -220,7 +220,7 @@ def check():
 
 
 def rows(gridfile):
-    print("    // {weights..., dofs..., ncs..., x, ln F, ln(1 - F)}")
+    print("  // {terms, {weights...}, {dofs...}, {ncs...}, x, ln F, ln(1 - F)}")
     for line in open(gridfile):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -236,7 +236,7 @@ def rows(gridfile):
             t0 = time.time()
             F, S, nterms = gchi2_tails(mp.mpf(x), ws, hs, ds)
             law = ", ".join("{%s}" % ", ".join(mp.nstr(v, 17) for v in vs) for vs in (ws, hs, ds))
-            print("    {%s, %s, %s, %s}, // %d terms, %.1f s" % (law, repr(x), fmt(mp.log(F)), fmt(mp.log(S)), nterms,
+            print("  {%d, %s, %s, %s, %s}, // %d terms, %.1f s" % (len(ws), law, repr(x), fmt(mp.log(F)), fmt(mp.log(S)), nterms,
                                                              time.time() - t0), flush=True)
 
 
