@@ -18,27 +18,35 @@ bench=$build/bench/nn_bench
 cpus=$(nproc --all)
 export OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
 echo "# machine: $cpus cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); threads=$threads"
-gemm=$("$bench" gemm)
-echo "$gemm"
-export GEMM_JSON=$gemm
+# The machine's sgemm rate is measured in every repeat too, between the steps, so that the step's
+# fraction of it compares two bests taken over the same stretch of time.
+gemms=()
 for cfg in nanda sort; do
   steps=$([ "$cfg" = nanda ] && echo 10 || echo 20)
   g=(); t=()
   for ((r = 0; r < repeats; r++)); do
+    gemms+=("$("$bench" gemm)")
     g+=("$("$bench" time "$cfg" float "$steps")")
     t+=("$("$PY" "$root/bench/nn/torch_peer.py" time "$cfg" float "$steps")")
   done
+  export GEMM_JSON=$(printf '%s\n' "${gemms[@]}")
   printf '%s\n' "${g[@]}" "${t[@]}" | "$PY" -c '
 import json, os, sys
 rows = [json.loads(l) for l in sys.stdin]
-# Peak: the best single-thread Eigen GEMM rate times the thread count (ideal scaling).
-peak = rows[0]["threads"] * max(v for k, v in json.loads(os.environ["GEMM_JSON"]).items() if k.endswith("threads1"))
+gemm = [json.loads(l) for l in os.environ["GEMM_JSON"].splitlines()]
+n = rows[0]["threads"]
+# sgemm: the best rate measured so far at this thread count (any size), and ideal scaling (the
+# best single-thread rate times the thread count).
+sgemm = max(v for d in gemm for k, v in d.items() if k.endswith("_threads%d" % n))
+ideal = n * max(v for d in gemm for k, v in d.items() if k.endswith("_threads1"))
 g = min((r for r in rows if r["impl"] == "genlab"), key=lambda r: r["ms_per_step"])
 t = min((r for r in rows if r["impl"] != "genlab"), key=lambda r: r["ms_per_step"])
 print(json.dumps({"config": g["config"], "threads": g["threads"], "genlab_ms": round(g["ms_per_step"], 2),
                   "torch_ms": round(t["ms_per_step"], 2), "torch_version": t["impl"],
                   "speedup_vs_torch": round(t["ms_per_step"] / g["ms_per_step"], 2),
-                  "genlab_gflops": round(g["gflops"], 1), "fraction_of_gemm_peak": round(g["gflops"] / peak, 2)}))'
+                  "genlab_gflops": round(g["gflops"], 1), "sgemm_gflops": round(sgemm, 1),
+                  "fraction_of_sgemm": round(g["gflops"] / sgemm, 2),
+                  "fraction_of_ideal_scaling": round(g["gflops"] / ideal, 2), "gemm_backend": gemm[0]["gemm_backend"]}))'
 done
 tmp=$(mktemp -d)
 for cfg in nanda prerope post tempered logn; do
