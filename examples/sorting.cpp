@@ -7,6 +7,7 @@
 //   sorting --preset values100                values 0..99 with repeats, 8,000 updates, 200 lists per length:
 //                                             standard, successor, successor@additive, successor+tempered@additive
 //   sorting --preset values1000               the same with values 0..999 (repeats rare), 16,000 updates
+//                                             on 1,000,000 training lists
 //   sorting --conditions standard,successor --hint-probability 0.25 --hint-form all-positions
 //   sorting --conditions standard,successor@additive   hint examples on top of standard training's batch
 //   options (sorting --help lists them with ranges and defaults): --steps N --batch-size N
@@ -127,7 +128,7 @@ int main(int argc, char** argv) {
                  "configuration to start from: quick (values 0..29, 2 conditions), distinct (distinct values 0..127, "
                  "4 conditions), paper (values 0..99, 4 layers d 128), values100 (values 0..99 with repeats, 200 "
                  "lists per length, standard against the successor hint shared and additive), values1000 (the same "
-                 "with values 0..999)")
+                 "with values 0..999 and 1,000,000 training lists)")
       ->transform(cli::one_of({"quick", "distinct", "paper", "values100", "values1000"}));
   auto* o_cond = app.add_option("--conditions", conditions, kConditionHelp)
                      ->check(cli::checked_by([](const std::string& s) { parse_conditions(s); },

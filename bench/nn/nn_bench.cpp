@@ -1,7 +1,9 @@
 // genlab::nn benchmark and PyTorch cross-check driver (run side by side by bench/nn/run_bench.sh).
 //
-//   nn_bench time <nanda|sort> <float|double> <steps>   ms per training step (forward, backward,
-//                                                      AdamW), one JSON line on stdout
+//   nn_bench time <nanda|sort> <float|double> <steps> [rows_per_shard]
+//                                                      ms per training step (forward, backward,
+//                                                      AdamW), one JSON line on stdout; shards of
+//                                                      the Trainer's 512 padded rows unless given
 //   nn_bench dump <nanda|prerope|post|tempered> <dir>  a small double model, its batch, logits,
 //                                                      loss, gradients and 10 AdamW step losses
 //                                                      for bench/nn/torch_peer.py crosscheck
@@ -93,7 +95,7 @@ double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data,
 std::string gemm_backend() { return core::gemm_backend(); }  // "openblas:<kernels>" or "eigen"
 
 template <class T>
-int time_steps(const std::string& which, int steps) {
+int time_steps(const std::string& which, int steps, std::int64_t rows_per_shard) {
   const bool nanda = which == "nanda";
   const ModelConfig cfg = nanda ? nanda_grokking_config(113) : sort_config();
   const auto data = nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1);
@@ -101,7 +103,7 @@ int time_steps(const std::string& which, int steps) {
   AdamWConfig oc;
   AdamW<T> opt(oc);
   Workspace<T> ws;
-  ws.rows_per_shard = TrainConfig{}.rows_per_shard;  // shard as the Trainer does (512 padded rows)
+  ws.rows_per_shard = rows_per_shard;
   std::vector<T> grad;
   std::vector<std::size_t> idx;
   const std::size_t B = nanda ? data.size() : 64;
@@ -124,6 +126,7 @@ int time_steps(const std::string& which, int steps) {
   j["config"] = which;
   j["scalar"] = std::is_same_v<T, float> ? "float32" : "float64";
   j["batch"] = B;
+  j["rows_per_shard"] = rows_per_shard;
   j["steps"] = steps;
   j["ms_per_step"] = 1e3 * sec / steps;
   j["cpu_ms_per_step"] = 1e3 * cpu / steps;  // all threads' CPU time
@@ -277,14 +280,16 @@ int gemm() {
 int main(int argc, char** argv) {
   try {
     const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "time" && argc == 5) {
+    if (mode == "time" && (argc == 5 || argc == 6)) {
       const int steps = std::stoi(argv[4]);
-      return std::strcmp(argv[3], "double") == 0 ? time_steps<double>(argv[2], steps) : time_steps<float>(argv[2], steps);
+      const std::int64_t rows = argc == 6 ? std::stoll(argv[5]) : TrainConfig{}.rows_per_shard;
+      return std::strcmp(argv[3], "double") == 0 ? time_steps<double>(argv[2], steps, rows)
+                                                 : time_steps<float>(argv[2], steps, rows);
     }
     if (mode == "dump" && argc == 4) return dump(argv[2], argv[3]);
     if (mode == "grok" && (argc == 3 || argc == 4)) return grok(argv[2], argc == 4 ? std::stoi(argv[3]) : 2000);
     if (mode == "gemm") return gemm();
-    std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> | dump <nanda|prerope|post|tempered|logn> <dir> | gemm\n";
+    std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> [rows_per_shard] | dump <nanda|prerope|post|tempered|logn> <dir> | gemm\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "nn_bench: " << e.what() << "\n";
