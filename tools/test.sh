@@ -7,7 +7,8 @@
 #   build-test  Release: the example programs (their command lines are probed), the MPI run,
 #               the install/consumer tests, the notebooks (clang-repl) and the determinism tests
 #               on Eigen's own GEMM kernels (the sanitizer build runs them on OpenBLAS).
-# Both build for this machine's instruction set with Eigen's products on OpenBLAS when found.
+# Both are portable builds (GENLAB_NATIVE OFF, see CMakeLists.txt) with Eigen's products on OpenBLAS
+# when found.
 # Usage: tools/test.sh [--no-sanitize | --sanitize-only] [--cuda]
 #   --no-sanitize    the unit tests in the Release build instead of the sanitizer build
 #   --sanitize-only  only the sanitizer build and its tests
