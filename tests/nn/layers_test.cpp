@@ -2,8 +2,11 @@
 // L = Σ G ⊙ op(inputs) with a random upstream gradient G.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "genlab/core/random.hpp"
 #include "genlab/nn/layers.hpp"
@@ -98,6 +101,27 @@ TEST_CASE("activation backward matches finite differences; GELU has its closed-f
   CHECK(y(0, 0) == Approx(-0.15865525393145707));  // −Φ(−1)
   CHECK(y(0, 1) == 0.0);
   CHECK(y(0, 2) == Approx(0.8413447460685429));  // Φ(1)
+}
+
+TEST_CASE("float GELU (packet erf) agrees with the double closed form, in the packet body and the scalar tail") {
+  // 1 × 1001: a multiple of no SIMD width, so both Eigen's packet loop and its scalar tail run;
+  // x from −9 to 9 covers erf's clamp at ±4 (x/√2 beyond ±4 gives Φ = 0 or 1 in float).
+  const Eigen::Index n = 1001;
+  Matrix<float> x(1, n), y, dy = Matrix<float>::Ones(1, n), dx;
+  for (Eigen::Index i = 0; i < n; ++i) x(0, i) = static_cast<float>(-9.0 + 18.0 * static_cast<double>(i) / (n - 1));
+  activation_forward(Activation::gelu, x, y);
+  activation_backward(Activation::gelu, dy, x, dx);
+  double worst_y = 0, worst_dx = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double t = x(0, i), cdf = 0.5 * std::erfc(-t / std::sqrt(2.0));
+    const double pdf = std::exp(-0.5 * t * t) / std::sqrt(2.0 * 3.14159265358979323846);
+    // Absolute error against a scale of max(1, |x|): float rounding of values of that size.
+    worst_y = std::max(worst_y, std::abs(y(0, i) - t * cdf) / std::max(1.0, std::abs(t)));
+    worst_dx = std::max(worst_dx, std::abs(dx(0, i) - (cdf + t * pdf)) / std::max(1.0, std::abs(t)));
+  }
+  CHECK(worst_y < 1e-6);
+  CHECK(worst_dx < 1e-6);
+  CHECK(y(0, 500) == 0.0f);  // x = 0
 }
 
 TEST_CASE("RoPE is a rotation: its inverse is its transpose and it preserves norms") {
@@ -240,6 +264,59 @@ TEST_CASE("causal attention equals its per-pair definition for training, last-la
           for (std::size_t m = i; m-- > 0 && qp[m].seq == qp[i].seq;) in_run |= qp[m].pos >= j;
           if (in_run) CHECK(probs[(i * static_cast<std::size_t>(H) + static_cast<std::size_t>(h)) * stride + static_cast<std::size_t>(j)] == 0.0);
         }
+  }
+}
+
+TEST_CASE("attention results do not depend on where the caller's probs buffer lies in memory") {
+  // The softmax rows live in the caller's std::vector, whose address is only 16-byte aligned;
+  // Eigen's vectorized sums and exponentials over an unaligned buffer peel a scalar head whose
+  // length depends on the address, so a softmax computed in place changes its last bits with the
+  // heap layout (and so with the thread that allocated it) once packets are wider than 16 bytes
+  // (AVX, AVX-512: GENLAB_NATIVE builds). Float, one sequence of 41 positions, 4 heads of 16.
+  using MatF = Matrix<float>;
+  const std::int64_t H = 4, len = 41;
+  const Eigen::Index d = 64;
+  auto rnd = [](Eigen::Index r, Eigen::Index c, std::uint64_t seed) {
+    MatF m = random_matrix(r, c, seed).cast<float>();
+    return m;
+  };
+  const MatF q = rnd(len, d, 41), k = rnd(len, d, 42), v = rnd(len, d, 43), G = rnd(len, d, 44);
+  std::vector<QueryPos> qp;
+  for (std::int32_t t = 0; t < len; ++t) qp.push_back({0, t});
+  std::vector<float> scale(static_cast<std::size_t>(len), 0.25f);
+  // Buffers of the exact size at every 16-byte offset modulo 64 that the allocator hands out.
+  const std::size_t need = static_cast<std::size_t>(len * H * len);
+  std::vector<std::vector<float>> pool, picked;
+  std::vector<bool> seen(4, false);
+  for (int i = 0; i < 256 && picked.size() < 4; ++i) {
+    pool.emplace_back(need + static_cast<std::size_t>(i % 7) * 4);  // varied sizes shift later blocks
+    pool.emplace_back(need);
+    const auto offset = (reinterpret_cast<std::uintptr_t>(pool.back().data()) % 64) / 16;
+    if (!seen[offset]) {
+      seen[offset] = true;
+      picked.push_back(std::move(pool.back()));
+      pool.pop_back();
+    }
+  }
+  REQUIRE(picked.size() >= 2);  // glibc's malloc: 16-byte alignment, so several offsets occur
+  MatF z0, dq0, dk0, dv0;
+  std::vector<float> ds0;
+  for (std::size_t b = 0; b < picked.size(); ++b) {
+    std::vector<float>& probs = picked[b];
+    MatF z, dq, dk = MatF::Zero(len, d), dv = MatF::Zero(len, d);
+    std::vector<float> ds(static_cast<std::size_t>(len));
+    attention_forward(q, k, v, qp, len, H, scale.data(), z, probs, len);
+    attention_backward(G, q, k, v, qp, len, H, scale.data(), probs, len, dq, dk, dv, ds.data());
+    if (b == 0) {
+      z0 = z, dq0 = dq, dk0 = dk, dv0 = dv, ds0 = ds;
+      continue;
+    }
+    INFO("probs buffer at offset " << reinterpret_cast<std::uintptr_t>(probs.data()) % 64 << " mod 64");
+    CHECK(z == z0);
+    CHECK(dq == dq0);
+    CHECK(dk == dk0);
+    CHECK(dv == dv0);
+    CHECK(ds == ds0);
   }
 }
 

@@ -514,10 +514,13 @@ class Transformer {
     Matrix<T>& da = w.t3;
     Matrix<T>& tmp = w.t2;
     linear_backward(dk, bc.a, cmap(P, o.W_K, d, d), mmap(G, o.W_K, d, d), bias_ptr(G, o.b_K), &da);
-    linear_backward(dv, bc.a, cmap(P, o.W_V, d, d), mmap(G, o.W_V, d, d), bias_ptr(G, o.b_V), &tmp);
-    da += tmp;
-    linear_backward(dq, bc.aq, cmap(P, o.W_Q, d, d), mmap(G, o.W_Q, d, d), bias_ptr(G, o.b_Q), &tmp);
-    for (std::size_t i = 0; i < bc.qrows.size(); ++i) da.row(bc.qrows[i]) += tmp.row(static_cast<Eigen::Index>(i));
+    linear_backward(dv, bc.a, cmap(P, o.W_V, d, d), mmap(G, o.W_V, d, d), bias_ptr(G, o.b_V), &da, true);
+    if (static_cast<Eigen::Index>(bc.qrows.size()) == R) {  // queries at every row (qrows = 0..R−1)
+      linear_backward(dq, bc.aq, cmap(P, o.W_Q, d, d), mmap(G, o.W_Q, d, d), bias_ptr(G, o.b_Q), &da, true);
+    } else {
+      linear_backward(dq, bc.aq, cmap(P, o.W_Q, d, d), mmap(G, o.W_Q, d, d), bias_ptr(G, o.b_Q), &tmp);
+      for (std::size_t i = 0; i < bc.qrows.size(); ++i) da.row(bc.qrows[i]) += tmp.row(static_cast<Eigen::Index>(i));
+    }
     Matrix<T>& dx = w.dx;
     if (cfg_.norm == Norm::pre) {
       layernorm_backward(da, bc.x, P + o.ln1_w, bc.ln1_mean, bc.ln1_rstd, dx, G + o.ln1_w, G + o.ln1_b, false);
