@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -317,6 +318,32 @@ TEST_CASE("attention results do not depend on where the caller's probs buffer li
     CHECK(dk == dk0);
     CHECK(dv == dv0);
     CHECK(ds == ds0);
+  }
+}
+
+TEST_CASE("linear backward's parameter gradients do not depend on the gradient buffer's address") {
+  // The weight and bias gradients go into views of a caller's buffer at any offset; sums whose
+  // arithmetic followed the destination's address would differ in the last bits (AVX, AVX-512).
+  // Float; a GEMM-sized case and a small one (Eigen's coefficient-based product, < 20 in all).
+  for (const auto& shape : {std::array<Eigen::Index, 3>{37, 24, 40}, std::array<Eigen::Index, 3>{7, 5, 6}}) {
+    const Eigen::Index R = shape[0], in = shape[1], out = shape[2];
+    const Matrix<float> x = random_matrix(R, in, 51).cast<float>(), dy = random_matrix(R, out, 52).cast<float>();
+    const Matrix<float> w = random_matrix(in, out, 53).cast<float>();
+    std::vector<float> dw0, db0;
+    for (std::size_t shift = 0; shift < 16; ++shift) {
+      std::vector<float> buffer(static_cast<std::size_t>(in * out + out) + 16, 0.5f);
+      float* g = buffer.data() + shift;
+      Matrix<float> dx;
+      linear_backward(dy, x, w, Eigen::Map<Matrix<float>>(g, in, out), g + in * out, &dx);
+      std::vector<float> dw(g, g + in * out), db(g + in * out, g + in * out + out);
+      if (shift == 0) {
+        dw0 = dw, db0 = db;
+        continue;
+      }
+      INFO("R = " << R << ", buffer shifted by " << shift << " floats");
+      CHECK(dw == dw0);
+      CHECK(db == db0);
+    }
   }
 }
 

@@ -48,8 +48,21 @@ void linear_backward(const Matrix<T>& dy, const Matrix<T>& x, const W& w, DW&& d
     dx->resize(dy.rows(), w.rows());
     dx->noalias() = dy * w.transpose();
   }
-  dw.noalias() += x.transpose() * dy;
-  if (db) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(db, dy.cols()) += dy.colwise().sum();
+  // dW and db are usually views of a std::vector (a gradient buffer), whose address is only
+  // 16-byte aligned. Eigen's coefficient-wise evaluations (the column sums; products of fewer
+  // than 20 rows + columns in all) choose scalar or vector arithmetic by the destination's
+  // address, so they are formed in aligned temporaries first and then added element by element:
+  // the bits never depend on where the buffer lies (or which thread allocated it).
+  if (x.cols() + dy.rows() + dy.cols() < 20) {
+    const Matrix<T> prod = x.transpose() * dy;
+    dw += prod;
+  } else {
+    dw.noalias() += x.transpose() * dy;  // GEMM: packed operands, no dependence on addresses
+  }
+  if (db) {
+    const Eigen::Matrix<T, 1, Eigen::Dynamic> col_sums = dy.colwise().sum();
+    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(db, dy.cols()) += col_sums;
+  }
 }
 
 // ---- layer norm ----------------------------------------------------------------------------
