@@ -24,6 +24,7 @@
 #include "genlab/core/sequence.hpp"
 #include "genlab/nn/adamw.hpp"
 #include "genlab/nn/batch.hpp"
+#include "genlab/nn/probes.hpp"
 #include "genlab/sample/gaussian_process.hpp"
 #include "genlab/sample/random_features.hpp"
 #include "../support/threads.hpp"
@@ -124,6 +125,32 @@ TEST_CASE("determinism: transformer training gives the same bits at 1 and 2 thre
       opt.update(m.parameters(), grad, m.layout());
     }
     return std::make_pair(losses, m.parameters());
+  };
+  const auto one = with_threads(1, run);
+  const auto two = with_threads(2, run);
+  CHECK(one.first == two.first);
+  CHECK(one.second == two.second);
+}
+
+TEST_CASE("determinism: transformer probes (run_with_activations) give the same bits at 1 and 2 threads",
+          "[threads][nn]") {
+  // One shard of all inputs, run from outside any parallel loop: 1,200 rows × 64 → 256 GEMMs
+  // that OpenBLAS would split across threads (the grokking run's progress measures use this).
+  INFO("GEMM backend: " << kBackend);
+  nn::ModelConfig c;
+  c.vocab_size = 20;
+  c.max_seq_len = 3;
+  c.n_layers = 1;
+  c.d_model = 64;
+  c.n_heads = 4;
+  c.d_mlp = 256;
+  const nn::Transformer<float> m(c, 3);
+  std::vector<std::vector<core::Token>> inputs;
+  for (core::Token a = 0; a < 20; ++a)
+    for (core::Token b = 0; b < 20; ++b) inputs.push_back({a, b, 19});
+  auto run = [&] {
+    const nn::Activations<float> act = nn::run_with_activations(m, inputs);
+    return std::make_pair(act.logits, act.mlp_post.back());
   };
   const auto one = with_threads(1, run);
   const auto two = with_threads(2, run);

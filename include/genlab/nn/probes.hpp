@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "genlab/core/parallel.hpp"
 #include "genlab/core/sequence.hpp"
 #include "genlab/core/tensor.hpp"
 #include "genlab/nn/transformer.hpp"
@@ -72,7 +73,12 @@ Activations<T> run_with_activations(const Transformer<T>& model, const std::vect
       if (t < static_cast<std::int64_t>(inputs[static_cast<std::size_t>(b)].size()))
         r.tokens[row] = inputs[static_cast<std::size_t>(b)][static_cast<std::size_t>(t)];
     }
-  model.forward(w);
+  {
+    // One shard of every input: its GEMMs are large enough that OpenBLAS (and Eigen) would thread
+    // them, with bits that depend on the thread count. On one thread they never do.
+    const core::SingleThreadedProducts one_thread;
+    model.forward(w);
+  }
   Activations<T> a;
   a.n_seq = r.n_seq;
   a.len = r.len;
