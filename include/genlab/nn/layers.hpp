@@ -49,11 +49,12 @@ void linear_backward(const Matrix<T>& dy, const Matrix<T>& x, const W& w, DW&& d
     dx->noalias() = dy * w.transpose();
   }
   // dW and db are usually views of a std::vector (a gradient buffer), whose address is only
-  // 16-byte aligned. Eigen's coefficient-wise evaluations (the column sums; products of fewer
-  // than 20 rows + columns in all) choose scalar or vector arithmetic by the destination's
-  // address, so they are formed in aligned temporaries first and then added element by element:
-  // the bits never depend on where the buffer lies (or which thread allocated it).
-  if (x.cols() + dy.rows() + dy.cols() < 20) {
+  // 16-byte aligned. Eigen's coefficient-wise evaluations (the column sums; small products)
+  // choose scalar or vector arithmetic by the destination's address, so they are formed in
+  // aligned temporaries first and then added element by element: the bits never depend on where
+  // the buffer lies (or which thread allocated it). The size test is Eigen's own for choosing
+  // the coefficient-based product (depth + rows + columns).
+  if (dy.rows() + x.cols() + dy.cols() < EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
     const Matrix<T> prod = x.transpose() * dy;
     dw += prod;
   } else {
@@ -122,8 +123,8 @@ namespace detail {
 /// float erf (a 13/8-degree rational function, within a couple of ulp on [−4, 4]; the same
 /// function on Eigen's scalar path), evaluated on SIMD packets. Eigen 3.4 offers the packet erf
 /// only under EIGEN_FAST_MATH, which genlab's native builds turn off (CMakeLists.txt): without
-/// this functor GELU runs scalar there, 5 ns against 0.6 ns per element on AVX2. Double uses
-/// std::erf (Eigen has no packet erf for double).
+/// this functor GELU runs scalar there, several times slower (the README's performance section
+/// has the profile). Double uses std::erf (Eigen has no packet erf for double).
 template <class T>
 struct normal_cdf_op {
   T operator()(const T& x) const { return T(0.5) * (T(1) + Eigen::numext::erf(x * T(0.70710678118654752440))); }
