@@ -356,8 +356,11 @@ inline GrokkingResult grokking_result_from_log(const std::filesystem::path& dir,
 
 /// Runs (or resumes) a grokking experiment and writes its results folder `out`. `use_double`
 /// selects the scalar of the model (float is faster; the loss is accumulated in double either way).
-inline GrokkingResult run_grokking(const GrokkingConfig& config, const std::filesystem::path& out,
-                                   const RunOptions& options = {}, bool use_double = false) {
+/// A template only so that a translation unit that includes this header without calling it does not
+/// compile the trainer twice (float and double): call it as a plain function.
+template <class Deferred = void>
+GrokkingResult run_grokking(const GrokkingConfig& config, const std::filesystem::path& out,
+                            const RunOptions& options = {}, bool use_double = false) {
   return use_double ? detail::run_grokking_typed<double>(config, out, options)
                     : detail::run_grokking_typed<float>(config, out, options);
 }

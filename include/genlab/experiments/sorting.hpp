@@ -985,8 +985,11 @@ SortingResult run_sorting_typed(const SortingConfig& cfg, const std::filesystem:
 /// aggregate table, plot and summary into `out`. Throws RunMismatch, before any run starts, if
 /// `out` holds runs of other settings (unless options.restart). `use_double` selects the model's
 /// scalar (part of each run's identity).
-inline SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt = {},
-                                 bool use_double = false) {
+/// A template only so that a translation unit that includes this header without calling it does not
+/// compile the trainer twice (float and double): call it as a plain function.
+template <class Deferred = void>
+SortingResult run_sorting(const SortingConfig& cfg, const std::filesystem::path& out, const RunOptions& opt = {},
+                          bool use_double = false) {
   return use_double ? detail::run_sorting_typed<double>(cfg, out, opt) : detail::run_sorting_typed<float>(cfg, out, opt);
 }
 
