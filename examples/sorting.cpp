@@ -139,7 +139,9 @@ int main(int argc, char** argv) {
   auto* o_seeds = app.add_option("--seeds", seeds, "seeds, one run per condition and seed, e.g. 0,1,2")
                       ->check(cli::integer_list<std::uint64_t>())
                       ->default_str("0,1,2");
-  auto* o_steps = app.add_option("--steps", steps, "updates per run (also the length of the cosine schedule)")
+  auto* o_steps = app.add_option("--steps", steps,
+                                 "updates per run (also the length of the cosine schedule); a run no longer than the "
+                                 "presets' 100 warmup updates warms up for a tenth of its updates instead")
                       ->transform(cli::integer<std::int64_t>(1))
                       ->default_str(per_preset([](const ge::SortingConfig& c) { return c.steps; }));
   auto* o_batch = app.add_option("--batch-size", batch_size,
@@ -194,7 +196,12 @@ int main(int argc, char** argv) {
   opt.progress = !quiet;
   opt.stop_at = stop_at;
   try {
-    if (o_steps->count()) cfg.steps = cfg.optimizer.total_steps = steps;
+    if (o_steps->count()) {
+      cfg.steps = cfg.optimizer.total_steps = steps;
+      // A cosine schedule needs updates after the warmup; a short run (a smoke test, a timing)
+      // keeps the schedule's shape by warming up for a tenth of its updates.
+      if (cfg.optimizer.warmup_steps >= steps) cfg.optimizer.warmup_steps = steps / 10;
+    }
     if (o_batch->count()) cfg.batch_size = batch_size;
     if (o_max->count()) cfg.max_eval_length = max_length;
     if (o_eval->count()) cfg.eval_size_per_length = eval_size;

@@ -244,7 +244,7 @@ good bias_fashion_mnist "--queries --delta-samples --evt-pairs --gp-train --gp-t
 good nn_sort_demo "out_dir" --help
 good sample_mpi_gp "hypotheses" --help
 good grokking "out/config.json out/metrics.csv" --steps 1 --eval-every 1 --p 7 --quiet --out out
-good sorting "out/config.json out/summary.json" --steps 101 --batch-size 1 --max-length 20 --eval-size 1 --seeds 0 \
+good sorting "out/config.json out/summary.json" --steps 1 --batch-size 1 --max-length 20 --eval-size 1 --seeds 0 \
   --conditions standard --train-size 10 --quiet --out out
 good sorting "out/summary.json baseline out/successor@additive/seed_0/run.json" --preset values1000 --steps 101 \
   --batch-size 2 --max-length 20 --eval-size 1 --seeds 0 --conditions standard,successor@additive --train-size 10 --quiet --out out
