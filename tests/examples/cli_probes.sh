@@ -166,6 +166,7 @@ bad grokking --seed --seed -1 --out out
 bad grokking --seed --seed 18446744073709551616 --out out
 bad grokking --train-fraction --train-fraction nan --out out
 bad grokking --train-fraction --train-fraction 1 --out out
+bad grokking --train-fraction --p 2 --train-fraction 0.2 --out out
 bad grokking --eval-every --eval-every 0 --out out
 bad grokking --preset --preset bogus --out out
 bad grokking --out --out ''

@@ -149,3 +149,27 @@ TEST_CASE("modular splits are seeded and round-trip; bad parameters are rejected
   CHECK_THROWS_WITH(splits::make_modular_dataset(c), Catch::Contains("leaving both splits non-empty"));
   CHECK_THROWS_WITH(splits::modular_op_from_string("pow"), Catch::Contains("'name' = \"pow\""));
 }
+
+TEST_CASE("ModularConfig::pairs counts the table, and validate refuses a fraction that empties a split",
+          "[modular][errors]") {
+  splits::ModularConfig c;
+  c.p = 7;
+  c.train_fraction = 0.5;
+  for (ModularOp op : {ModularOp::add, ModularOp::div, ModularOp::div_or_sub, ModularOp::s5_xy}) {
+    c.op = op;
+    const auto ds = splits::make_modular_dataset(c);
+    CHECK(ds.split("train").size() + ds.split("test").size() == c.pairs());
+  }
+  c.op = ModularOp::div;
+  CHECK(c.pairs() == 42);  // 7 · 6: b = 0 has no inverse
+  c.op = ModularOp::add;
+  c.p = 2;  // 4 pairs: floor(f · 4) must be 1, 2 or 3
+  c.train_fraction = 0.125;
+  CHECK_THROWS_WITH(c.validate(), Catch::Contains("'train_fraction' = 0.125") &&
+                                      Catch::Contains("between 1 and 3 training pairs of the 4"));
+  c.train_fraction = 0.25;
+  CHECK_NOTHROW(c.validate());
+  CHECK(splits::make_modular_dataset(c).split("train").size() == 1);
+  c.train_fraction = 0.99;
+  CHECK(splits::make_modular_dataset(c).split("test").size() == 1);
+}

@@ -142,6 +142,11 @@ struct ModularConfig {
 
   /// Number of elements: p, or 120 for S5.
   std::uint32_t elements() const { return is_s5(op) ? 120 : p; }
+  /// Number of (a, b) pairs in the table: every pair, except b = 0 for division.
+  std::size_t pairs() const {
+    const std::size_t n = elements();
+    return op == ModularOp::div ? n * (n - 1) : n * n;
+  }
 
   void validate() const {
     const char* where = "genlab::splits::ModularConfig::validate";
@@ -155,6 +160,11 @@ struct ModularConfig {
         core::require(is_prime(p), where, "p", p, std::string("a prime for ") + to_string(op) + " (y must be invertible mod p)");
     }
     core::require(train_fraction > 0.0 && train_fraction < 1.0, where, "train_fraction", train_fraction, "in (0, 1)");
+    // The first floor(train_fraction · pairs) shuffled pairs train: both splits must keep one.
+    const double n_train = std::floor(train_fraction * static_cast<double>(pairs()));
+    core::require(n_train >= 1 && n_train < static_cast<double>(pairs()), where, "train_fraction", train_fraction,
+                  "a fraction leaving both splits non-empty: between 1 and " + std::to_string(pairs() - 1) +
+                      " training pairs of the " + std::to_string(pairs()) + " (floor(train_fraction x pairs))");
   }
   /// The config as the dataset records it: the fields (nlohmann's macro below) and the generator.
   core::Json to_json() const;
