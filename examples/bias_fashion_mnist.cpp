@@ -40,10 +40,18 @@ int main(int argc, char** argv) {
                hypotheses = 10000;
   std::uint64_t seed = 0;
   app.add_option("out", out, "JSON file to write")->transform(cli::output_file());
-  app.add_option("--queries", queries, "query points of the intrinsic-dimension estimators (0 = all points)")
-      ->transform(cli::integer<std::int64_t>(0));
+  app.add_option("--queries", queries, "query points of the intrinsic-dimension estimators")
+      ->transform(cli::integer<std::int64_t>(0))
+      ->check(cli::checked_by(
+          [](const std::string& s) {
+            // TwoNN fits its line to the neighbour-distance ratios of at least two queries.
+            if (s == "1") throw cli::UsageError("1 query point; expected 0 (all points) or >= 2 (TwoNN needs two ratios)");
+          },
+          "0 (all points) or >= 2", "queries"));
+  // sample_delta needs two sampled points with different labels: 2 points share a label one time in
+  // ten on Fashion-MNIST's 10 balanced classes, 20 points about once in 1e19.
   app.add_option("--delta-samples", delta_samples, "points sampled by sample_delta")
-      ->transform(cli::integer<std::int64_t>(2));
+      ->transform(cli::integer<std::int64_t>(20));
   app.add_option("--evt-pairs", evt_pairs, "pairs with different labels sampled by evt_delta (k = min(2000, P / 10))")
       ->transform(cli::integer<std::int64_t>(20));
   app.add_option("--gp-train", gp_train, "GP training points (at most the training set's size)")

@@ -160,6 +160,24 @@ TEST_CASE("V10 sampled: 10,000 GP hypotheses, MLE ncx2 fit within the stated tol
   CHECK(r.to_json()["estimates"][0]["error"] == 0.8);
 }
 
+TEST_CASE("Fisher interval: I ± z·sd, its lower end clamped at 0 (I = −ln F is never negative)") {
+  // Eight losses and targets at and above their mean: I is small and poorly pinned down, so the
+  // Wald interval's lower end I − 1.96·sd would fall below 0 at the largest target.
+  const std::vector<double> losses{0.30, 0.52, 0.45, 0.61, 0.35, 0.55, 0.41, 0.50};
+  const double mean = 3.69 / 8;
+  const ExactIbResult r = exact_inductive_bias(losses, {1.2 * mean, 0.9 * mean});
+  const double z = 1.959963984540054;  // the 97.5% normal quantile (confidence 0.95)
+  for (const auto& e : r.estimates) {
+    REQUIRE(e.fisher_sd_nats > 0);
+    CHECK(e.nats >= 0);
+    CHECK(e.fisher_high_nats == Approx(e.nats + z * e.fisher_sd_nats).epsilon(1e-12));
+    CHECK(e.fisher_low_nats == Approx(std::max(0.0, e.nats - z * e.fisher_sd_nats)).epsilon(1e-12).margin(1e-15));
+  }
+  CHECK(r.estimates[0].nats - z * r.estimates[0].fisher_sd_nats < 0);  // the case this test is about
+  CHECK(r.estimates[0].fisher_low_nats == 0);
+  CHECK(r.estimates[1].fisher_low_nats > 0);  // away from 0 the interval is the plain Wald one
+}
+
 TEST_CASE("Bootstrap interval, compatibility mode and the sampler interface") {
   // 2000 draws of 0.01·χ'²_100(10) through a plain sampler callable.
   LossSampler sampler = [](std::uint64_t seed, std::uint64_t b, std::uint64_t e) {

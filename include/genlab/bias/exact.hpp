@@ -66,6 +66,9 @@ struct ExactIbEstimate {
   double empirical_fraction = 0;    ///< fraction of sampled losses <= ε (direct counting)
   double empirical_nats = 0;        ///< −ln of it (inf when no sample reaches ε)
   double law_nats = NAN;            ///< exact law (GP only; NaN otherwise)
+  /// Delta-method (Wald) interval from the likelihood's observed information: I ± z·sd, its lower
+  /// end clamped at 0 (I = −ln F can not be negative; small samples and targets near the typical
+  /// loss would otherwise give negative lower ends).
   double fisher_sd_nats = NAN, fisher_low_nats = NAN, fisher_high_nats = NAN;
   double bootstrap_low_nats = NAN, bootstrap_high_nats = NAN;
 };
@@ -162,7 +165,7 @@ inline ExactIbResult exact_inductive_bias(const std::vector<double>& losses, con
         g(a) = (I_at(tp) - I_at(tm)) / 2e-5;
       }
       est.fisher_sd_nats = std::sqrt(std::max(0.0, g.dot(cov * g)));
-      est.fisher_low_nats = est.nats - z * est.fisher_sd_nats;
+      est.fisher_low_nats = std::max(0.0, est.nats - z * est.fisher_sd_nats);
       est.fisher_high_nats = est.nats + z * est.fisher_sd_nats;
     }
   }
