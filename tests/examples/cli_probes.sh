@@ -211,6 +211,8 @@ bad quickstart --out --out ''
 # ---- bias_fashion_mnist --------------------------------------------------------------------------
 bad bias_fashion_mnist --queries out.json --queries abc
 bad bias_fashion_mnist --hypotheses out.json --hypotheses 2
+bad bias_fashion_mnist --queries out.json --queries 1
+bad bias_fashion_mnist --delta-samples out.json --delta-samples 19
 bad bias_fashion_mnist --evt-pairs out.json --evt-pairs 10
 bad bias_fashion_mnist --data out.json --data no-such-folder
 bad bias_fashion_mnist --querys out.json --querys 5
