@@ -236,6 +236,41 @@ TEST_CASE("Extreme items and respondents get finite, flagged estimates", "[irt][
   CHECK(expected == Approx(100 - 0.3).margin(0.01));
 }
 
+TEST_CASE("2PL without a prior: an extreme item keeps a = 1 and a finite difficulty", "[irt][errors]") {
+  // An all-correct item's adjusted responses are the same fraction at every ability; a free
+  // discrimination fitted them with a -> 0 and b near -320, never converging.
+  Truth t = simulate(30, 300, true, 11);
+  ResponseMatrix y = t.y;
+  for (std::size_t j = 0; j < 300; ++j) y.at(0, j) = 1, y.at(1, j) = 0;  // everyone right / wrong
+  for (auto method : {IrtMethod::joint_ml, IrtMethod::marginal_ml}) {
+    IrtConfig cfg;
+    cfg.model = IrtModel::two_pl;
+    cfg.method = method;
+    const IrtFit fit = fit_irt(y, cfg);
+    const IrtFit plain = fit_irt(t.y, cfg);  // the same responses without the two extreme items
+    REQUIRE(fit.extreme_item[0] == 1);
+    REQUIRE(fit.extreme_item[1] == 1);
+    CHECK(fit.discrimination[0] == 1.0);
+    CHECK(fit.discrimination[1] == 1.0);
+    CHECK(fit.discrimination_se[0] == 0.0);
+    CHECK(std::isfinite(fit.difficulty_se[0]));
+    CHECK(fit.difficulty[0] > -15);
+    CHECK(fit.difficulty[1] < 15);
+    CHECK(fit.difficulty[0] == *std::min_element(fit.difficulty.begin(), fit.difficulty.end()));
+    CHECK(fit.difficulty[1] == *std::max_element(fit.difficulty.begin(), fit.difficulty.end()));
+    // The other items stay close to their fit on the unmodified responses.
+    double db = 0, da = 0;
+    for (std::size_t i = 2; i < 30; ++i) {
+      db = std::max(db, std::fabs(fit.difficulty[i] - plain.difficulty[i]));
+      da = std::max(da, std::fabs(fit.discrimination[i] - plain.discrimination[i]));
+    }
+    INFO("method " << (method == IrtMethod::joint_ml ? "JML" : "MML") << ": max |db| " << db << ", max |da| " << da);
+    CHECK(db < 0.3);
+    CHECK(da < 0.45);
+    if (method == IrtMethod::marginal_ml) CHECK(fit.converged);
+  }
+}
+
 TEST_CASE("IRT rejects bad input", "[irt][errors]") {
   ResponseMatrix m(2, 3, 1);
   m.at(0, 1) = 2;

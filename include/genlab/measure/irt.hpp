@@ -12,7 +12,11 @@
 // An extreme response pattern (an item everyone answered correctly, a respondent who got every
 // item wrong, ...) has no finite maximum-likelihood estimate; following Winsteps' extreme-score
 // adjustment it is fitted as if its score were c = extreme_adjustment (0.3) points away from
-// the extreme, and flagged in `extreme_item` / `extreme_respondent`.
+// the extreme, and flagged in `extreme_item` / `extreme_respondent`. In 2PL fits an extreme item
+// keeps discrimination 1 and only its difficulty is fitted: its adjusted responses are the same
+// fraction at every ability, which a free discrimination would fit with a → 0 and |b| → ∞ (b of
+// about ±320 after 500 iterations, never converging). JML 2PL fits with extreme items may still
+// stop at max_iterations (`converged` false): the a = 1 items do not rescale with the abilities.
 
 #include "genlab/measure/irt/jml.hpp"
 #include "genlab/measure/irt/mml.hpp"

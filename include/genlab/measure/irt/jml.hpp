@@ -60,7 +60,9 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     core::parallel_for(static_cast<std::int64_t>(I), [&](std::int64_t ii) {
       const auto i = static_cast<std::size_t>(ii);
       const std::int8_t* row = &data.responses[i * J];
-      steps[i] = detail::item_newton(two_pl, b[i], log_a[i], config.discrimination_prior_sd, [&](auto&& point) {
+      // An extreme item keeps a = 1 in 2PL (see irt.hpp): only its difficulty moves.
+      const bool free_a = two_pl && !ex_i.extreme[i];
+      steps[i] = detail::item_newton(free_a, b[i], log_a[i], config.discrimination_prior_sd, [&](auto&& point) {
         for (std::size_t j = 0; j < J; ++j)
           if (row[j] >= 0) point(theta[j], effective(i, j, row[j]), 1.0);
       });
@@ -103,7 +105,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     for (auto& t : theta) t = (t - mean) / scale;
     for (std::size_t i = 0; i < I; ++i) {
       b[i] = (b[i] - mean) / scale;
-      log_a[i] += std::log(scale);
+      log_a[i] = two_pl && ex_i.extreme[i] ? 0.0 : log_a[i] + std::log(scale);  // extreme: a = 1 on the new scale
     }
   };
   for (fit.iterations = 1; fit.iterations <= config.max_iterations; ++fit.iterations) {
@@ -132,9 +134,10 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
   fit.discrimination_se.resize(I);
   for (std::size_t i = 0; i < I; ++i) {
     fit.discrimination[i] = std::exp(log_a[i]);
-    detail::item_standard_errors(two_pl, fit.discrimination[i], steps[i].info_uu, steps[i].info_ub, steps[i].info_bb,
+    const bool free_a = two_pl && !ex_i.extreme[i];
+    detail::item_standard_errors(free_a, fit.discrimination[i], steps[i].info_uu, steps[i].info_ub, steps[i].info_bb,
                                  fit.difficulty_se[i], fit.discrimination_se[i]);
-    if (!two_pl) fit.discrimination_se[i] = 0.0;
+    if (!free_a) fit.discrimination_se[i] = 0.0;
   }
   fit.ability = theta;
   fit.ability_se.resize(J);
