@@ -136,7 +136,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IrtConfig, model, method, max_it
 struct IrtFit {
   IrtConfig config;
   std::vector<double> difficulty, difficulty_se;          // b_i
-  std::vector<double> discrimination, discrimination_se;  // a_i (1 and 0 for 1PL)
+  std::vector<double> discrimination, discrimination_se;  // a_i (1 and 0 for 1PL and 2PL extreme items)
   std::vector<double> ability, ability_se;                // θ_j (JML: MLE; MML: EAP and posterior sd)
   std::vector<std::uint8_t> extreme_item, extreme_respondent;
   double log_likelihood_nats = 0.0;  // joint (JML) or marginal (MML) at the estimate
