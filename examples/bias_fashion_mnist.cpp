@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
       ->check(cli::checked_by(
           [](const std::string& s) {
             // TwoNN fits its line to the neighbour-distance ratios of at least two queries.
-            if (s == "1") throw cli::UsageError("1 query point; expected 0 (all points) or >= 2 (TwoNN needs two ratios)");
+            if (s == "1")
+              throw cli::UsageError("1 query point; expected 0 (all points) or >= 2 (TwoNN needs two ratios)");
           },
           "0 (all points) or >= 2", "queries"));
   // sample_delta needs two sampled points with different labels: 2 points share a label one time in
