@@ -164,7 +164,8 @@ TEST_CASE("Fisher interval: I ± z·sd, its lower end clamped at 0 (I = −ln F 
   // Eight losses and targets at and above their mean: I is small and poorly pinned down, so the
   // Wald interval's lower end I − 1.96·sd would fall below 0 at the largest target.
   const std::vector<double> losses{0.30, 0.52, 0.45, 0.61, 0.35, 0.55, 0.41, 0.50};
-  const double mean = 3.69 / 8;
+  double mean = 0;
+  for (double l : losses) mean += l / static_cast<double>(losses.size());
   const ExactIbResult r = exact_inductive_bias(losses, {1.2 * mean, 0.9 * mean});
   const double z = 1.959963984540054;  // the 97.5% normal quantile (confidence 0.95)
   for (const auto& e : r.estimates) {

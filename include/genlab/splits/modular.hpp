@@ -302,9 +302,8 @@ inline core::Dataset make_modular_dataset(const ModularConfig& config) {
     }
   auto g = core::philox_stream(config.seed, 0);
   core::shuffle(all.begin(), all.end(), g);
+  // all.size() == config.pairs(), so validate() has checked that both splits are non-empty.
   const auto n_train = static_cast<std::size_t>(std::floor(config.train_fraction * static_cast<double>(all.size())));
-  core::require(n_train >= 1 && n_train < all.size(), "genlab::splits::make_modular_dataset", "train_fraction",
-                config.train_fraction, "a fraction leaving both splits non-empty for " + std::to_string(all.size()) + " pairs");
   std::vector<core::Sequence> test(all.begin() + static_cast<std::ptrdiff_t>(n_train), all.end());
   all.resize(n_train);
   core::Dataset ds(std::move(vocab), config.to_json());

@@ -60,8 +60,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     core::parallel_for(static_cast<std::int64_t>(I), [&](std::int64_t ii) {
       const auto i = static_cast<std::size_t>(ii);
       const std::int8_t* row = &data.responses[i * J];
-      // An extreme item keeps a = 1 in 2PL (see irt.hpp): only its difficulty moves.
-      const bool free_a = two_pl && !ex_i.extreme[i];
+      const bool free_a = ex_i.fits_discrimination(two_pl, i);
       steps[i] = detail::item_newton(free_a, b[i], log_a[i], config.discrimination_prior_sd, [&](auto&& point) {
         for (std::size_t j = 0; j < J; ++j)
           if (row[j] >= 0) point(theta[j], effective(i, j, row[j]), 1.0);
@@ -105,7 +104,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
     for (auto& t : theta) t = (t - mean) / scale;
     for (std::size_t i = 0; i < I; ++i) {
       b[i] = (b[i] - mean) / scale;
-      log_a[i] = two_pl && ex_i.extreme[i] ? 0.0 : log_a[i] + std::log(scale);  // extreme: a = 1 on the new scale
+      log_a[i] = ex_i.fits_discrimination(two_pl, i) ? log_a[i] + std::log(scale) : 0.0;  // else a = 1 (1PL: always)
     }
   };
   for (fit.iterations = 1; fit.iterations <= config.max_iterations; ++fit.iterations) {
@@ -134,7 +133,7 @@ inline IrtFit fit_irt_jml(const ResponseMatrix& data, const IrtConfig& config) {
   fit.discrimination_se.resize(I);
   for (std::size_t i = 0; i < I; ++i) {
     fit.discrimination[i] = std::exp(log_a[i]);
-    const bool free_a = two_pl && !ex_i.extreme[i];
+    const bool free_a = ex_i.fits_discrimination(two_pl, i);
     detail::item_standard_errors(free_a, fit.discrimination[i], steps[i].info_uu, steps[i].info_ub, steps[i].info_bb,
                                  fit.difficulty_se[i], fit.discrimination_se[i]);
     if (!free_a) fit.discrimination_se[i] = 0.0;

@@ -182,8 +182,7 @@ struct MmlState {
       double bb = b[i], la = log_a[i];
       ItemStep s;
       for (int k = 0; k < (move ? 3 : 1); ++k) {
-        // An extreme item keeps a = 1 in 2PL (see irt.hpp): only its difficulty moves.
-        s = item_newton(two_pl && !ex_i.extreme[i], bb, la, config.discrimination_prior_sd, [&](auto&& point) {
+        s = item_newton(ex_i.fits_discrimination(two_pl, i), bb, la, config.discrimination_prior_sd, [&](auto&& point) {
           for (std::size_t q = 0; q < Q; ++q) {
             const double n = N(ei, static_cast<Index>(q));
             point(gh.nodes[q], keep * R(ei, static_cast<Index>(q)) + add * n, n);
@@ -212,7 +211,7 @@ struct MmlState {
                          : 1.0;
     for (std::size_t i = 0; i < I; ++i) {
       const double nb = (steps[i].b - mu) / s;
-      const double nla = two_pl && ex_i.extreme[i] ? 0.0 : steps[i].log_a + std::log(s);  // extreme: a = 1
+      const double nla = ex_i.fits_discrimination(two_pl, i) ? steps[i].log_a + std::log(s) : 0.0;  // else a = 1
       change = std::max({change, std::fabs(nb - b[i]), std::fabs(std::exp(nla) - std::exp(log_a[i]))});
       b[i] = nb;
       log_a[i] = nla;
@@ -267,7 +266,7 @@ struct MmlState {
           if (y < 0) continue;
           const double sb = -a * (y - E1(r, ei));
           ibb[i] += sb * sb;
-          if (two_pl && !ex_i.extreme[i]) {
+          if (ex_i.fits_discrimination(two_pl, i)) {
             const double su = a * (y * (eap[j] - b[i]) - E2(r, ei));
             iuu[i] += su * su;
             iub[i] += su * sb;
@@ -281,7 +280,7 @@ struct MmlState {
     fit.discrimination_se.resize(I);
     for (std::size_t i = 0; i < I; ++i) {
       fit.discrimination[i] = std::exp(log_a[i]);
-      const bool free_a = two_pl && !ex_i.extreme[i];
+      const bool free_a = ex_i.fits_discrimination(two_pl, i);
       if (free_a && config.discrimination_prior_sd > 0.0)
         iuu[i] += 1.0 / (config.discrimination_prior_sd * config.discrimination_prior_sd);
       item_standard_errors(free_a, fit.discrimination[i], iuu[i], iub[i], ibb[i], fit.difficulty_se[i],

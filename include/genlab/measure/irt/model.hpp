@@ -295,6 +295,11 @@ struct ExtremeScores {
   std::vector<double> correct_value;    // what an observed 1 counts as (1, or 1 − c/n if all correct)
   std::vector<double> incorrect_value;  // what an observed 0 counts as (0, or c/n if all wrong)
   std::vector<std::uint8_t> extreme;
+
+  /// Whether item i's discrimination is fitted: in 2PL, except for an extreme item, which keeps
+  /// a = 1 (its adjusted responses are one fraction at every ability, which a free a fits with
+  /// a → 0 and |b| → ∞; see irt.hpp).
+  bool fits_discrimination(bool two_pl, std::size_t i) const { return two_pl && !extreme[i]; }
 };
 
 inline ExtremeScores extreme_scores(const std::vector<std::size_t>& n, const std::vector<std::size_t>& r, double c) {
