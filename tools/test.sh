@@ -7,8 +7,9 @@
 #   build-test  Release: the example programs (their command lines are probed), the MPI run,
 #               the install/consumer tests, the notebooks (clang-repl) and the determinism tests
 #               on Eigen's own GEMM kernels (the sanitizer build runs them on OpenBLAS).
-# Both are portable builds (GENLAB_NATIVE OFF, see CMakeLists.txt) with Eigen's products on OpenBLAS
-# when found.
+# The sanitizer build is portable (GENLAB_NATIVE OFF), the Release build native (the default,
+# -march=native; see CMakeLists.txt), so both the portable and the native bits are tested; both
+# run Eigen's products on OpenBLAS when found.
 # Usage: tools/test.sh [--no-sanitize | --sanitize-only] [--cuda]
 #   --no-sanitize    the unit tests in the Release build instead of the sanitizer build
 #   --sanitize-only  only the sanitizer build and its tests
@@ -44,7 +45,7 @@ unit_in_release=OFF
 if [ "$mode" != "--no-sanitize" ]; then
   echo "== genlab: unit tests under ASan + UBSan ==" >&2
   configure build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-Og -g1" -DGENLAB_SANITIZE=ON \
-            -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF -DGENLAB_INSTALL=OFF \
+            -DGENLAB_NATIVE=OFF -DGENLAB_WITH_CUDA=OFF -DGENLAB_BUILD_EXAMPLES=OFF -DGENLAB_BUILD_BENCH=OFF -DGENLAB_INSTALL=OFF \
             -DGENLAB_BUILD_UNIT_TESTS=ON -DGENLAB_BUILD_EIGEN_KERNEL_TESTS=OFF
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -52,7 +53,7 @@ if [ "$mode" != "--no-sanitize" ]; then
 fi
 if [ "$mode" != "--sanitize-only" ]; then
   echo "== genlab: Release build: examples, notebooks, install ==" >&2
-  configure build-test -DCMAKE_BUILD_TYPE=Release -DGENLAB_BUILD_UNIT_TESTS=$unit_in_release \
+  configure build-test -DCMAKE_BUILD_TYPE=Release -DGENLAB_NATIVE=ON -DGENLAB_BUILD_UNIT_TESTS=$unit_in_release \
             -DGENLAB_BUILD_EIGEN_KERNEL_TESTS=ON -DGENLAB_BUILD_BENCH=OFF -DGENLAB_WITH_CUDA=$cuda
   cmake --build build-test -j"$jobs"
   ctest --test-dir build-test -j"$jobs" --output-on-failure --timeout 900
