@@ -18,6 +18,10 @@
 //                                                      built with EIGEN_USE_BLAS, Eigen's own
 //                                                      kernels otherwise), single thread and all
 //                                                      threads, GFLOP/s (best of 5 windows)
+//   nn_bench gemm-step <nanda|sort> [rows_per_shard]   the same rate for the step's own linear-layer
+//                                                      products at one shard's shapes, each thread
+//                                                      running them on its own (the step's ceiling
+//                                                      if nothing but these GEMMs took time)
 // GCC 12 reports false "maybe-uninitialized" warnings inside Eigen's AVX-512 kernels at -O3
 // -march=native (Eigen 3.4); silenced for this translation unit only.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -275,6 +279,94 @@ int gemm() {
   return 0;
 }
 
+// The sgemm rate of the step's own matrix products: every linear layer's forward product and
+// its two backward products (dX = dY·Wᵀ, dW += Xᵀ·dY) at the shapes of one shard of the `time`
+// run's batch (its rows, and the graded rows where the last layer and the unembedding stop), each
+// thread running that list on its own, as the step's shards do. Attention's per-sequence products
+// are left out. This is the rate the step could reach if nothing but these GEMMs took time.
+int gemm_step(const std::string& which, std::int64_t rows_per_shard) {
+  const bool nanda = which == "nanda";
+  const ModelConfig cfg = nanda ? nanda_grokking_config(113) : sort_config();
+  const auto data = nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1);
+  std::vector<std::size_t> idx(nanda ? data.size() : 64);
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  const auto bounds = shard_bounds(data, idx, rows_per_shard);
+  const Rows rows = make_rows(data, idx, bounds[0], bounds[1], Outputs::graded, cfg);
+  const Eigen::Index R = rows.rows(), G = static_cast<Eigen::Index>(rows.out_rows.size());
+  const Eigen::Index d = cfg.d_model, f = cfg.d_mlp, V = cfg.vocab_size;
+  struct Gemm { Eigen::Index m, k, n; int kind; };  // kind 0: C = A·B, 1: C = A·Bᵀ, 2: C += Aᵀ·B
+  std::vector<Gemm> list;
+  auto linear = [&](Eigen::Index r, Eigen::Index in, Eigen::Index out) {
+    list.push_back({r, in, out, 0});   // y = x·W
+    list.push_back({r, out, in, 1});   // dx = dy·Wᵀ
+    list.push_back({in, r, out, 2});   // dW += xᵀ·dy
+  };
+  for (std::int64_t l = 0; l < cfg.n_layers; ++l) {
+    const Eigen::Index q = l + 1 == cfg.n_layers ? G : R;
+    linear(R, d, d), linear(R, d, d);  // keys, values
+    linear(q, d, d), linear(q, d, d);  // queries, output projection
+    linear(q, d, f), linear(q, f, d);  // MLP
+  }
+  linear(G, d, V);  // unembedding
+  double flops = 0;
+  for (const auto& g : list) flops += 2.0 * double(g.m) * double(g.k) * double(g.n);
+  core::Json j;
+  j["config"] = which;
+  j["shard_rows"] = R;
+  j["graded_rows"] = G;
+  j["gemms"] = list.size();
+  j["gflop"] = flops / 1e9;
+  const int all = core::max_threads();
+  for (int threads : {1, all}) {
+    if (threads == 1 && all == 1 && j.contains("gflops_threads1")) continue;
+    constexpr int windows = 5;
+    std::vector<double> rate(static_cast<std::size_t>(windows * threads), 0.0);  // [window][thread]
+#pragma omp parallel num_threads(threads)
+    {
+      omp_set_num_threads(1);  // each thread's GEMMs on one thread, as inside the step's shards
+      const int me = omp_get_thread_num();
+      std::vector<Matrix<float>> a, b, c;
+      for (const auto& g : list) {
+        a.push_back(g.kind == 2 ? Matrix<float>::Random(g.k, g.m) : Matrix<float>::Random(g.m, g.k));
+        b.push_back(g.kind == 1 ? Matrix<float>::Random(g.n, g.k) : Matrix<float>::Random(g.k, g.n));
+        c.push_back(Matrix<float>::Zero(g.m, g.n));
+      }
+      auto run = [&] {
+        for (std::size_t i = 0; i < list.size(); ++i) {
+          if (list[i].kind == 0) c[i].noalias() = a[i] * b[i];
+          else if (list[i].kind == 1) c[i].noalias() = a[i] * b[i].transpose();
+          else c[i].noalias() += a[i].transpose() * b[i];
+        }
+      };
+      run();
+      // 5 windows of ~0.1 s, all threads starting each window together.
+      for (int window = 0; window < windows; ++window) {
+#pragma omp barrier
+        int reps = 0;
+        const auto t0 = Clock::now();
+        double sec = 0;
+        while (sec < 0.1) {
+          run();
+          ++reps;
+          sec = std::chrono::duration<double>(Clock::now() - t0).count();
+        }
+        rate[static_cast<std::size_t>(window * threads + me)] = flops * reps / sec / 1e9;
+      }
+    }
+    // The best window's rate summed over the threads: `threads` shards running side by side.
+    double best = 0;
+    for (int window = 0; window < windows; ++window) {
+      double sum = 0;
+      for (int t = 0; t < threads; ++t) sum += rate[static_cast<std::size_t>(window * threads + t)];
+      best = std::max(best, sum);
+    }
+    j["gflops_threads" + std::to_string(threads)] = best;
+  }
+  j["gemm_backend"] = gemm_backend();
+  std::cout << j.dump() << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -289,7 +381,9 @@ int main(int argc, char** argv) {
     if (mode == "dump" && argc == 4) return dump(argv[2], argv[3]);
     if (mode == "grok" && (argc == 3 || argc == 4)) return grok(argv[2], argc == 4 ? std::stoi(argv[3]) : 2000);
     if (mode == "gemm") return gemm();
-    std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> [rows_per_shard] | dump <nanda|prerope|post|tempered|logn> <dir> | gemm\n";
+    if (mode == "gemm-step" && (argc == 3 || argc == 4))
+      return gemm_step(argv[2], argc == 4 ? std::stoll(argv[3]) : TrainConfig{}.rows_per_shard);
+    std::cerr << "usage: nn_bench time <nanda|sort> <float|double> <steps> [rows_per_shard] | dump <nanda|prerope|post|tempered|logn> <dir> | gemm | gemm-step <nanda|sort> [rows_per_shard]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "nn_bench: " << e.what() << "\n";
