@@ -67,6 +67,44 @@ TEST_CASE("identity differences name every differing key with both values", "[ex
   CHECK(experiments::identity_hash(a) != experiments::identity_hash(b));
 }
 
+TEST_CASE("time.json records each session's numerics (GEMM kernels, vector width), each distinct one once", "[experiments][run]") {
+  const fs::path dir = fresh("genlab_run_numerics");
+  const core::Json id = {{"steps", 1}};
+  const core::Json now = experiments::build_numerics();
+  CHECK(now["gemm"] == core::gemm_backend());
+  const std::string simd = now["simd"];
+  CHECK((simd == "avx512" || simd == "avx2" || simd == "avx" || simd == "sse2" || simd == "neon" || simd == "none"));
+#if defined(__x86_64__)
+  CHECK(simd != "none");  // x86-64 always has SSE2
+#endif
+  auto r = experiments::open_run(dir, id, quiet());
+  CHECK(r.previous_numerics == core::Json::array());
+  experiments::RunClock(r).record();
+  CHECK(core::read_json(dir / "time.json")["numerics"] == core::Json::array({now}));
+  // A session resumed under the same numerics adds nothing.
+  r = experiments::open_run(dir, id, quiet());
+  CHECK(r.resumed);
+  experiments::RunClock(r).record();
+  CHECK(core::read_json(dir / "time.json")["numerics"] == core::Json::array({now}));
+  // Earlier sessions under other numerics (another machine or build) are kept, this one appended.
+  const core::Json other = {{"gemm", "openblas:Prescott"}, {"simd", "sse2"}};
+  core::write_json(dir / "time.json", core::Json{{"seconds", 2.0}, {"numerics", core::Json::array({other})}});
+  r = experiments::open_run(dir, id, quiet());
+  CHECK(r.previous_numerics == core::Json::array({other}));
+  const experiments::RunClock clock(r);
+  CHECK(clock.numerics() == core::Json::array({other, now}));
+  clock.record();
+  const core::Json t = core::read_json(dir / "time.json");
+  CHECK(t["numerics"] == core::Json::array({other, now}));
+  CHECK(t["seconds"].get<double>() >= 2.0);
+  // A time.json written before numerics were recorded starts the list with this session.
+  core::write_json(dir / "time.json", core::Json{{"seconds", 3.0}});
+  r = experiments::open_run(dir, id, quiet());
+  CHECK(r.previous_seconds == 3.0);
+  CHECK(experiments::RunClock(r).numerics() == core::Json::array({now}));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("open_run resumes the same identity, refuses another and restarts on request", "[experiments][run]") {
   const fs::path dir = fresh("genlab_run_open");
   const core::Json id = {{"steps", 10}, {"optimizer", {{"lr", 0.001}}}};

@@ -5,7 +5,8 @@
 // run. Debian 12's OpenBLAS 0.3.21 falls back to its Prescott (SSE3) kernels on CPU models it does
 // not know (newer parts, some virtual machines), several times slower than Eigen's own; the
 // environment variable OPENBLAS_CORETYPE (e.g. SkylakeX, Haswell) overrides its choice, and
-// tools/openblas_env.sh sets it from the CPU's flags.
+// tools/openblas_env.sh sets it from the CPU's flags. Both the kernels and the instruction set the
+// program was compiled for set the last bits of a result (README, GENLAB_NATIVE).
 
 #include <string>
 
@@ -21,6 +22,26 @@ inline std::string gemm_backend() {
   return std::string("openblas:") + openblas_get_corename();
 #else
   return "eigen";
+#endif
+}
+
+/// The widest vector instruction set this program was compiled for ("avx512", "avx2", "avx",
+/// "sse2", "neon" or "none"): with the GEMM kernels (gemm_backend), what sets the last bits of a
+/// result, since the vector width changes how Eigen sums. A compile-time fact of the caller's
+/// translation unit (-march), not of the CPU it runs on.
+inline std::string simd_instruction_set() {
+#if defined(__AVX512F__)
+  return "avx512";
+#elif defined(__AVX2__)
+  return "avx2";
+#elif defined(__AVX__)
+  return "avx";
+#elif defined(__SSE2__) || defined(_M_X64)
+  return "sse2";
+#elif defined(__ARM_NEON)
+  return "neon";
+#else
+  return "none";
 #endif
 }
 

@@ -14,7 +14,10 @@
 //                                   RunOptions::restart deletes the old run and starts over
 //   a non-empty folder without a
 //   genlab run (no config.json)  -> refused, never written into or deleted
-// <dir>/time.json holds the wall seconds spent on the run by every session, killed ones included.
+// <dir>/time.json holds the wall seconds spent on the run by every session, killed ones included,
+// and the numerics its sessions ran with (build_numerics: the GEMM kernels and the vector
+// instruction set, which set the results' last bits), each distinct one once, in order: a run
+// resumed under other numerics says so there.
 
 #include <chrono>
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "genlab/core/blas.hpp"
 #include "genlab/core/error.hpp"
 #include "genlab/core/io/json.hpp"
 #include "genlab/core/io/json_diff.hpp"
@@ -96,7 +100,15 @@ struct RunFolder {
   core::Json identity;          // what config.json records, without the hash
   bool resumed = false;         // the folder already held this run (its checkpoints and results are reused)
   double previous_seconds = 0;  // wall seconds spent on this run by earlier sessions
+  core::Json previous_numerics = core::Json::array();  // build_numerics() of earlier sessions (time.json)
 };
+
+/// What sets a result's last bits besides the run's identity: {"gemm": core::gemm_backend(),
+/// "simd": core::simd_instruction_set()}, e.g. {"gemm": "openblas:Haswell", "simd": "avx2"}.
+/// The same identity under other numerics gives the same results up to rounding, not bit for bit.
+inline core::Json build_numerics() {
+  return core::Json{{"gemm", core::gemm_backend()}, {"simd", core::simd_instruction_set()}};
+}
 
 /// The identity recorded in <dir>/config.json (without its hash), or null if there is none.
 inline core::Json recorded_identity(const std::filesystem::path& dir) {
@@ -162,30 +174,46 @@ inline RunFolder open_run(const std::filesystem::path& dir, const core::Json& id
   run.identity = identity;
   run.resumed = prepare_run_folder(dir, options);
   const auto time_file = dir / "time.json";
-  if (run.resumed && std::filesystem::exists(time_file)) run.previous_seconds = core::read_json(time_file).value("seconds", 0.0);
+  if (run.resumed && std::filesystem::exists(time_file)) {
+    const core::Json t = core::read_json(time_file);
+    run.previous_seconds = t.value("seconds", 0.0);
+    if (t.contains("numerics") && t["numerics"].is_array()) run.previous_numerics = t["numerics"];
+  }
   write_run_identity(dir, identity);
   return run;
 }
 
 /// Wall time of a run across sessions: previous sessions' seconds plus this one's, written to
 /// <dir>/time.json whenever `record()` is called (at every evaluation and at the end), so a
-/// killed session's time still counts.
+/// killed session's time still counts; with it the sessions' numerics (build_numerics), this
+/// session's appended unless an earlier session ran with the same.
 class RunClock {
  public:
   explicit RunClock(const RunFolder& run)
-      : file_(run.dir / "time.json"), previous_(run.previous_seconds), start_(std::chrono::steady_clock::now()) {}
+      : file_(run.dir / "time.json"),
+        previous_(run.previous_seconds),
+        numerics_(run.previous_numerics),
+        start_(std::chrono::steady_clock::now()) {
+    const core::Json now = build_numerics();
+    bool seen = false;
+    for (const auto& n : numerics_) seen = seen || n == now;
+    if (!seen) numerics_.push_back(now);
+  }
   double seconds() const {
     return previous_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
   double record() const {
     const double s = seconds();
-    core::write_json(file_, core::Json{{"seconds", s}});
+    core::write_json(file_, core::Json{{"seconds", s}, {"numerics", numerics_}});
     return s;
   }
+  /// The numerics of every session so far, this one included.
+  const core::Json& numerics() const { return numerics_; }
 
  private:
   std::filesystem::path file_;
   double previous_;
+  core::Json numerics_;
   std::chrono::steady_clock::time_point start_;
 };
 
