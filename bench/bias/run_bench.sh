@@ -12,8 +12,9 @@ n=${1:-60000}; q=${2:-2000}; h=${3:-10000}; repeats=${4:-3}
 py=$("$root/bench/setup_venv.sh")
 rows=""
 for ((r = 0; r < repeats; r++)); do
-  rows+="$(sed 's/^{/{"impl": "genlab", /' <("$build/bench/bias_bench" "$n" "$q" "$h"))"$'\n'
-  rows+="$(sed 's/^{/{"impl": "python", /' <("$py" "$root/bench/bias/bias_peer.py" "$n" "$q" "$h"))"$'\n'
+  # (piped, not process substitution, so that a failing program stops the script under pipefail)
+  rows+="$("$build/bench/bias_bench" "$n" "$q" "$h" | sed 's/^{/{"impl": "genlab", /')"$'\n'
+  rows+="$("$py" "$root/bench/bias/bias_peer.py" "$n" "$q" "$h" | sed 's/^{/{"impl": "python", /')"$'\n'
 done
 echo "# $(nproc --all) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); best of $repeats interleaved rounds"
 printf '%s' "$rows"

@@ -98,11 +98,25 @@ double step_flops(const ModelConfig& c, const std::vector<core::Sequence>& data,
 
 std::string gemm_backend() { return core::gemm_backend(); }  // "openblas:<kernels>" or "eigen"
 
+// The two timed configurations: Nanda's model on its full training set (one full batch), or the
+// sorting model on 512 lists of 20 (batches of 64).
+struct BenchCase {
+  bool nanda;
+  ModelConfig cfg;
+  std::vector<core::Sequence> data;
+  std::size_t batch;  // sequences per step
+};
+BenchCase bench_case(const std::string& which) {
+  const bool nanda = which == "nanda";
+  BenchCase c{nanda, nanda ? nanda_grokking_config(113) : sort_config(),
+              nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1), 64};
+  if (nanda) c.batch = c.data.size();
+  return c;
+}
+
 template <class T>
 int time_steps(const std::string& which, int steps, std::int64_t rows_per_shard) {
-  const bool nanda = which == "nanda";
-  const ModelConfig cfg = nanda ? nanda_grokking_config(113) : sort_config();
-  const auto data = nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1);
+  const auto [nanda, cfg, data, B] = bench_case(which);
   Transformer<T> model(cfg, 0);
   AdamWConfig oc;
   AdamW<T> opt(oc);
@@ -110,7 +124,6 @@ int time_steps(const std::string& which, int steps, std::int64_t rows_per_shard)
   ws.rows_per_shard = rows_per_shard;
   std::vector<T> grad;
   std::vector<std::size_t> idx;
-  const std::size_t B = nanda ? data.size() : 64;
   for (std::size_t i = 0; i < B; ++i) idx.push_back(i);
   double loss = 0;
   auto one = [&](int s) {
@@ -285,10 +298,10 @@ int gemm() {
 // thread running that list on its own, as the step's shards do. Attention's per-sequence products
 // are left out. This is the rate the step could reach if nothing but these GEMMs took time.
 int gemm_step(const std::string& which, std::int64_t rows_per_shard) {
-  const bool nanda = which == "nanda";
-  const ModelConfig cfg = nanda ? nanda_grokking_config(113) : sort_config();
-  const auto data = nanda ? nanda_data(113, 0.3, 0) : sort_data(64 * 8, 20, 100, 1);
-  std::vector<std::size_t> idx(nanda ? data.size() : 64);
+  const BenchCase c = bench_case(which);
+  const ModelConfig& cfg = c.cfg;
+  const auto& data = c.data;
+  std::vector<std::size_t> idx(c.batch);
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   const auto bounds = shard_bounds(data, idx, rows_per_shard);
   const Rows rows = make_rows(data, idx, bounds[0], bounds[1], Outputs::graded, cfg);
