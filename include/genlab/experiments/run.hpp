@@ -19,6 +19,7 @@
 // instruction set, which set the results' last bits), each distinct one once, in order: a run
 // resumed under other numerics says so there.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -195,9 +196,7 @@ class RunClock {
         numerics_(run.previous_numerics),
         start_(std::chrono::steady_clock::now()) {
     const core::Json now = build_numerics();
-    bool seen = false;
-    for (const auto& n : numerics_) seen = seen || n == now;
-    if (!seen) numerics_.push_back(now);
+    if (std::find(numerics_.begin(), numerics_.end(), now) == numerics_.end()) numerics_.push_back(now);
   }
   double seconds() const {
     return previous_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
