@@ -179,7 +179,7 @@ int dump(const std::string& which, const std::filesystem::path& dir) {
   std::vector<double> logits;
   std::vector<double> grad;
   const double loss = batch_loss_and_grad(model, data, idx, &grad, ws).loss_nats;
-  const std::size_t shards = shard_bounds(data, idx, ws.rows_per_shard).size() - 1;
+  const std::size_t shards = shard_bounds(data, idx, ws).size() - 1;
   for (std::size_t s = 0; s < shards; ++s) {
     const auto& w = ws.shards[s];
     for (Eigen::Index r = 0; r < w.logits.rows(); ++r)

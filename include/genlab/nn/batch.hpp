@@ -22,8 +22,9 @@
 
 namespace genlab::nn {
 
-/// Scratch reused across calls. A batch is cut into shards of about rows_per_shard padded rows;
-/// shards are dealt in contiguous runs to at most `slots` slots, each with its own activations
+/// Scratch reused across calls. A batch is cut into shards of at most rows_per_shard padded rows,
+/// as many as divide evenly among the slots (shard_bounds, rows.hpp); shards are dealt in
+/// contiguous runs to at most `slots` slots, each with its own activations
 /// and gradient buffer; threads take whole slots and the slot buffers are summed in slot order.
 /// Both numbers fix the summation order (and so the last bits of results); the thread count
 /// never does. More slots than threads gives no speed-up beyond `slots` threads.
@@ -33,6 +34,14 @@ struct Workspace {
   std::int64_t slots = 8;
   std::vector<ShardWork<T>> shards;  // one per slot
 };
+
+/// The shards a batch of data[idx[..]] is cut into with this workspace's rows_per_shard and
+/// slots (rows.hpp): boundaries [0, ..., idx.size()].
+template <class T>
+std::vector<std::size_t> shard_bounds(const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx,
+                                      const Workspace<T>& ws) {
+  return shard_bounds(data, idx, ws.rows_per_shard, ws.slots);
+}
 
 /// Mean loss over the graded tokens of a batch and, optionally, its gradient.
 struct BatchLoss {
@@ -91,7 +100,7 @@ void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f)
 template <class T>
 BatchLoss batch_loss_and_grad(const Transformer<T>& model, const std::vector<core::Sequence>& data,
                               const std::vector<std::size_t>& idx, std::vector<T>* grad, Workspace<T>& ws) {
-  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
+  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
   std::int64_t graded = 0;
   for (std::size_t i = 0; i < idx.size(); ++i) {
@@ -172,7 +181,7 @@ template <class T>
 EvalMetrics evaluate(const Transformer<T>& model, const std::vector<core::Sequence>& data, Workspace<T>& ws) {
   std::vector<std::size_t> idx(data.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
+  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
   std::vector<std::uint8_t> exact(data.size(), 1);
   std::vector<std::vector<std::int64_t>> pos_right(static_cast<std::size_t>(S)), pos_total(static_cast<std::size_t>(S));

@@ -49,7 +49,7 @@ std::vector<std::vector<core::Token>> greedy_generate(const Transformer<T>& mode
     proxy[i].tokens.resize(prompts[i].size() + static_cast<std::size_t>(n_new[i]));
     idx[i] = i;
   }
-  const std::vector<std::size_t> bounds = shard_bounds(proxy, idx, ws.rows_per_shard);
+  const std::vector<std::size_t> bounds = shard_bounds(proxy, idx, ws);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
   std::vector<std::vector<core::Token>> out(prompts.size());
   detail::run_slots(ws, S, detail::total_tokens(proxy, idx), [&](std::int64_t k, std::int64_t s) {
