@@ -303,7 +303,7 @@ int gemm_step(const std::string& which, std::int64_t rows_per_shard) {
   const auto& data = c.data;
   std::vector<std::size_t> idx(c.batch);
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const auto bounds = shard_bounds(data, idx, rows_per_shard);
+  const auto bounds = shard_bounds(data, idx, rows_per_shard, Workspace<float>{}.slots);  // as the step cuts it
   const Rows rows = make_rows(data, idx, bounds[0], bounds[1], Outputs::graded, cfg);
   const Eigen::Index R = rows.rows(), G = static_cast<Eigen::Index>(rows.out_rows.size());
   const Eigen::Index d = cfg.d_model, f = cfg.d_mlp, V = cfg.vocab_size;
