@@ -172,7 +172,7 @@ nl::json Xcpp17Interpreter::is_complete_request_impl(const std::string& code) {
 }
 
 nl::json Xcpp17Interpreter::kernel_info_request_impl() {
-  return xeus::create_info_reply("5.3", "genlab-xcpp17", "0.1.0", "c++", "17", "text/x-c++src", ".cpp",
+  return xeus::create_info_reply("5.3", "genlab-xcpp17", "0.1.1", "c++", "17", "text/x-c++src", ".cpp",
                                  /*pygments_lexer=*/"c++", /*codemirror_mode=*/"text/x-c++src",
                                  /*nbconvert_exporter=*/"",
                                  "genlab's C++17 kernel: xeus + clang::Interpreter (LLVM 19)");

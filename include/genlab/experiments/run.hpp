@@ -15,9 +15,9 @@
 //   a non-empty folder without a
 //   genlab run (no config.json)  -> refused, never written into or deleted
 // <dir>/time.json holds the wall seconds spent on the run by every session, killed ones included,
-// and the numerics its sessions ran with (build_numerics: the GEMM kernels and the vector
-// instruction set, which set the results' last bits), each distinct one once, in order: a run
-// resumed under other numerics says so there.
+// and the numerics its sessions ran with (build_numerics: the library version, the GEMM kernels
+// and the vector instruction set, which set the results' last bits), each distinct one once, in
+// order: a run resumed under other numerics says so there.
 
 #include <algorithm>
 #include <chrono>
@@ -35,6 +35,7 @@
 #include "genlab/core/io/json_diff.hpp"
 #include "genlab/nn/trainer.hpp"
 #include "genlab/splits/common.hpp"
+#include "genlab/version.hpp"
 
 namespace genlab::experiments {
 
@@ -104,11 +105,14 @@ struct RunFolder {
   core::Json previous_numerics = core::Json::array();  // build_numerics() of earlier sessions (time.json)
 };
 
-/// What sets a result's last bits besides the run's identity: {"gemm": core::gemm_backend(),
-/// "simd": core::simd_instruction_set()}, e.g. {"gemm": "openblas:Haswell", "simd": "avx2"}.
-/// The same identity under other numerics gives the same results up to rounding, not bit for bit.
+/// What sets a result's last bits besides the run's identity: {"genlab": the library version
+/// (its own summation order, version.hpp), "gemm": core::gemm_backend(), "simd":
+/// core::simd_instruction_set()}, e.g. {"genlab": "0.1.1", "gemm": "openblas:Haswell", "simd":
+/// "avx2"}. The same identity under other numerics gives the same results up to rounding, not bit
+/// for bit.
 inline core::Json build_numerics() {
-  return core::Json{{"gemm", core::gemm_backend()}, {"simd", core::simd_instruction_set()}};
+  return core::Json{{"genlab", GENLAB_VERSION_STRING}, {"gemm", core::gemm_backend()},
+                    {"simd", core::simd_instruction_set()}};
 }
 
 /// The identity recorded in <dir>/config.json (without its hash), or null if there is none.
