@@ -179,7 +179,7 @@ int dump(const std::string& which, const std::filesystem::path& dir) {
   std::vector<double> logits;
   std::vector<double> grad;
   const double loss = batch_loss_and_grad(model, data, idx, &grad, ws).loss_nats;
-  const std::size_t shards = shard_bounds(data, idx, ws).size() - 1;
+  const std::size_t shards = shard_bounds(data, idx, ws.rows_per_shard).size() - 1;
   for (std::size_t s = 0; s < shards; ++s) {
     const auto& w = ws.shards[s];
     for (Eigen::Index r = 0; r < w.logits.rows(); ++r)
@@ -303,7 +303,7 @@ int gemm_step(const std::string& which, std::int64_t rows_per_shard) {
   const auto& data = c.data;
   std::vector<std::size_t> idx(c.batch);
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const auto bounds = shard_bounds(data, idx, rows_per_shard, Workspace<float>{}.slots);  // as the step cuts it
+  const auto bounds = shard_bounds(data, idx, rows_per_shard);
   const Rows rows = make_rows(data, idx, bounds[0], bounds[1], Outputs::graded, cfg);
   const Eigen::Index R = rows.rows(), G = static_cast<Eigen::Index>(rows.out_rows.size());
   const Eigen::Index d = cfg.d_model, f = cfg.d_mlp, V = cfg.vocab_size;

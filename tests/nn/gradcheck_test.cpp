@@ -35,7 +35,7 @@ double max_rel_error(Transformer<double>& m, const std::vector<genlab::core::Seq
   ws.slots = 1000;        // one shard per slot: relu_pattern sees every shard's activations
   std::vector<std::size_t> idx(data.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const std::size_t shards = shard_bounds(data, idx, ws).size() - 1;
+  const std::size_t shards = shard_bounds(data, idx, ws.rows_per_shard).size() - 1;
   std::vector<double> grad;
   batch_loss_and_grad(m, data, idx, &grad, ws);
   const std::vector<bool> base = relu_pattern(ws, shards);

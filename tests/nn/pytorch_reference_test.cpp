@@ -34,7 +34,7 @@ TEST_CASE("logits, loss, gradients and AdamW steps match PyTorch's reference", "
 
     // Logits at the graded rows, in (sequence, position) order.
     std::vector<double> logits;
-    const std::size_t shards = nn::shard_bounds(data, idx, ws).size() - 1;
+    const std::size_t shards = nn::shard_bounds(data, idx, ws.rows_per_shard).size() - 1;
     for (std::size_t s = 0; s < shards; ++s)
       for (Eigen::Index r = 0; r < ws.shards[s].logits.rows(); ++r)
         for (Eigen::Index c = 0; c < ws.shards[s].logits.cols(); ++c) logits.push_back(ws.shards[s].logits(r, c));

@@ -1,6 +1,5 @@
-// How a batch is cut into shards: contiguous, none empty, within rows_per_shard; the fewest that
-// hold the batch, raised to divide evenly among the parallel slots, with the largest as small as
-// possible.
+// How a batch is cut into shards: the fewest within rows_per_shard, contiguous, none empty, the
+// largest as small as that count allows.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -40,50 +39,23 @@ std::vector<std::int64_t> shard_rows(const std::vector<core::Sequence>& data, co
 
 }  // namespace
 
-TEST_CASE("equal sequences are cut into the fewest shards that hold them, evenly", "[nn][rows]") {
-  // 64 lists of 41 tokens at 512 rows: 12 fit a shard, so 6 shards, of 11 (five) and 9, not of
-  // 12 (five) and 4.
+TEST_CASE("equal sequences are cut into the fewest shards that hold them", "[nn][rows]") {
+  // 64 lists of 41 tokens at 512 rows: 12 fit a shard, so 6 shards.
   const auto data = sequences(std::vector<int>(64, 41));
   const auto b = nn::shard_bounds(data, all(64), 512);
   REQUIRE(b.size() == 7);
   CHECK(b.front() == 0);
   CHECK(b.back() == 64);
-  for (auto r : shard_rows(data, b)) CHECK(r <= 11 * 41);
-  // Nanda's layout: 3,830 sequences of 3 tokens, 170 to a shard of 512 rows: 23 shards, of 167
-  // and a last of 156.
+  for (auto r : shard_rows(data, b)) CHECK(r <= 11 * 41);  // 11, 11, 11, 11, 11, 9; not 12 (five) and 4
+  // Nanda's layout: 3,830 sequences of 3 tokens, 170 to a shard of 512 rows: 23 shards.
   const auto nanda = sequences(std::vector<int>(3830, 3));
   const auto bn = nn::shard_bounds(nanda, all(3830), 512);
   REQUIRE(bn.size() == 24);
-  for (auto r : shard_rows(nanda, bn)) CHECK(r <= 167 * 3);
+  for (auto r : shard_rows(nanda, bn)) CHECK(r <= 167 * 3);  // 22 of 167 and 156; not 22 of 170 and 90
   CHECK(shard_rows(nanda, bn).back() == 156 * 3);
 }
 
-TEST_CASE("with parallel slots the shard count divides evenly among them", "[nn][rows]") {
-  // The count is raised to 1, 2, 4, ... up to the slots, then to multiples of the slots.
-  const auto data = sequences(std::vector<int>(64, 41));
-  const auto b = nn::shard_bounds(data, all(64), 512, 8);  // 6 -> 8 shards of 8 lists
-  REQUIRE(b.size() == 9);
-  for (std::size_t k = 0; k + 1 < b.size(); ++k) CHECK(b[k + 1] - b[k] == 8);
-  CHECK(nn::shard_bounds(data, all(64), 512, 4).size() == 9);   // 6 > 4 slots: the multiple 8
-  CHECK(nn::shard_bounds(data, all(64), 512, 2).size() == 7);   // 6 is already a multiple of 2
-  CHECK(nn::shard_bounds(data, all(64), 512, 5).size() == 11);  // 6 > 5: 10
-  CHECK(nn::shard_bounds(data, all(64), 1500, 8).size() == 3);  // 36 fit: 2 shards already
-  CHECK(nn::shard_bounds(data, all(64), 1000, 8).size() == 5);  // 24 fit: 3 -> 4
-  CHECK(nn::shard_bounds(data, all(64), 3000, 8).size() == 2);  // one shard stays one
-  // 5 lists, 2 to a shard: 3 shards -> 4 wanted, but any cut of 5 into 4 has a shard of 2, as
-  // large as the 3 shards' largest, so the 3 stay.
-  CHECK(nn::shard_bounds(data, all(5), 100, 8) == std::vector<std::size_t>{0, 2, 4, 5});
-  const auto nanda = sequences(std::vector<int>(3830, 3));
-  const auto bn = nn::shard_bounds(nanda, all(3830), 512, 8);  // 23 -> 24 shards: 3 to a slot
-  REQUIRE(bn.size() == 25);
-  const auto rows = shard_rows(nanda, bn);
-  CHECK(*std::max_element(rows.begin(), rows.end()) == 160 * 3);
-  // Never more shards than sequences.
-  CHECK(nn::shard_bounds(data, all(3), 41, 8) == std::vector<std::size_t>{0, 1, 2, 3});
-  CHECK_THROWS_AS(nn::shard_bounds(data, all(3), 512, 0), std::invalid_argument);
-}
-
-TEST_CASE("the largest shard is as small as the shard count allows", "[nn][rows]") {
+TEST_CASE("the largest shard is as small as the fewest shards allow", "[nn][rows]") {
   // Against every contiguous cut of a small batch of mixed lengths, by exhaustive search: the
   // smallest possible largest shard (padded rows) with at most the same number of shards.
   const std::vector<int> lengths = {5, 9, 3, 3, 12, 7, 7, 2, 11, 4, 6, 8};
@@ -94,29 +66,31 @@ TEST_CASE("the largest shard is as small as the shard count allows", "[nn][rows]
     for (std::size_t k = i; k < j; ++k) m = std::max<std::int64_t>(m, lengths[k]);
     return m * static_cast<std::int64_t>(j - i);
   };
-  for (std::int64_t rps : {12, 20, 30, 45, 60}) {
-    for (std::int64_t slots : {1, 2, 3, 8}) {
-      const auto b = nn::shard_bounds(data, all(n), rps, slots);
-      const std::size_t count = b.size() - 1;
-      std::int64_t largest = 0;
-      for (std::size_t k = 0; k < count; ++k) {
-        CHECK(b[k] < b[k + 1]);
-        largest = std::max(largest, padded(b[k], b[k + 1]));
-      }
-      // best[j][c]: the smallest largest shard over cuts of the first j sequences into c shards.
-      const std::int64_t inf = 1 << 30;
-      std::vector<std::vector<std::int64_t>> best(n + 1, std::vector<std::int64_t>(count + 1, inf));
-      best[0][0] = 0;
-      for (std::size_t j = 1; j <= n; ++j)
-        for (std::size_t c = 1; c <= count; ++c)
-          for (std::size_t i = 0; i < j; ++i)
-            if (best[i][c - 1] < inf) best[j][c] = std::min(best[j][c], std::max(best[i][c - 1], padded(i, j)));
-      std::int64_t optimum = inf;
-      for (std::size_t c = 1; c <= count; ++c) optimum = std::min(optimum, best[n][c]);
-      CHECK(largest == optimum);
-      // Within rows_per_shard unless a single sequence is longer.
-      if (largest > rps) CHECK(largest == *std::max_element(lengths.begin(), lengths.end()));
+  for (std::int64_t rps : {12, 20, 30, 45, 60, 200}) {
+    const auto b = nn::shard_bounds(data, all(n), rps);
+    const std::size_t count = b.size() - 1;
+    std::int64_t largest = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      CHECK(b[k] < b[k + 1]);
+      largest = std::max(largest, padded(b[k], b[k + 1]));
     }
+    // best[j][c]: the smallest largest shard over cuts of the first j sequences into c shards.
+    const std::int64_t inf = 1 << 30;
+    std::vector<std::vector<std::int64_t>> best(n + 1, std::vector<std::int64_t>(n + 1, inf));
+    best[0][0] = 0;
+    for (std::size_t j = 1; j <= n; ++j)
+      for (std::size_t c = 1; c <= j; ++c)
+        for (std::size_t i = c - 1; i < j; ++i)
+          if (best[i][c - 1] < inf) best[j][c] = std::min(best[j][c], std::max(best[i][c - 1], padded(i, j)));
+    // The fewest shards within rps (a sequence longer than rps alone in its shard) ...
+    std::size_t fewest = n;
+    for (std::size_t c = n; c >= 1; --c)
+      if (best[n][c] <= std::max<std::int64_t>(rps, 12)) fewest = c;
+    CHECK(count == fewest);
+    // ... with the smallest largest shard among cuts into that many or fewer.
+    std::int64_t optimum = inf;
+    for (std::size_t c = 1; c <= count; ++c) optimum = std::min(optimum, best[n][c]);
+    CHECK(largest == optimum);
   }
 }
 

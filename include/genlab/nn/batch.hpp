@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "genlab/core/io/json.hpp"
@@ -22,9 +23,8 @@
 
 namespace genlab::nn {
 
-/// Scratch reused across calls. A batch is cut into shards of at most rows_per_shard padded rows,
-/// as many as divide evenly among the slots (shard_bounds, rows.hpp); shards are dealt in
-/// contiguous runs to at most `slots` slots, each with its own activations
+/// Scratch reused across calls. A batch is cut into shards of about rows_per_shard padded rows;
+/// shards are dealt in contiguous runs to at most `slots` slots, each with its own activations
 /// and gradient buffer; threads take whole slots and the slot buffers are summed in slot order.
 /// Both numbers fix the summation order (and so the last bits of results); the thread count
 /// never does. More slots than threads gives no speed-up beyond `slots` threads.
@@ -35,14 +35,6 @@ struct Workspace {
   std::vector<ShardWork<T>> shards;  // one per slot
 };
 
-/// The shards a batch of data[idx[..]] is cut into with this workspace's rows_per_shard and
-/// slots (rows.hpp): boundaries [0, ..., idx.size()].
-template <class T>
-std::vector<std::size_t> shard_bounds(const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx,
-                                      const Workspace<T>& ws) {
-  return shard_bounds(data, idx, ws.rows_per_shard, ws.slots);
-}
-
 /// Mean loss over the graded tokens of a batch and, optionally, its gradient.
 struct BatchLoss {
   double loss_nats = 0;        // mean −log p over graded tokens (nats)
@@ -51,13 +43,15 @@ struct BatchLoss {
 };
 
 namespace detail {
-/// Runs f(s) for s in [0, n). Threads are used only when there are several shards and at least
-/// `min_parallel_rows` rows in all (tiny batches lose more to thread wake-ups than they gain).
-/// Every GEMM runs single-threaded either way: inside a team of several threads Eigen never
-/// threads a product, and in a team of one we lower this task's nthreads ICV to 1 (an OpenMP
-/// per-task setting that ends with the region), so Eigen's blocking never depends on threads.
+/// Runs f(s) for s in [0, n), threads taking the next s in the order order[0], order[1], ...
+/// (0, 1, ... when `order` is empty). The order sets only which thread runs what, never a result.
+/// Threads are used only when there are several shards and at least `min_parallel_rows` rows in
+/// all (tiny batches lose more to thread wake-ups than they gain). Every GEMM runs
+/// single-threaded either way: inside a team of several threads Eigen never threads a product,
+/// and in a team of one we lower this task's nthreads ICV to 1 (an OpenMP per-task setting that
+/// ends with the region), so Eigen's blocking never depends on threads.
 template <class F>
-void for_each_shard(std::int64_t n, std::int64_t total_rows, F&& f) {
+void for_each_shard(std::int64_t n, std::int64_t total_rows, F&& f, const std::vector<std::int64_t>& order = {}) {
   core::LoopErrors errors;  // exceptions leave the region as the lowest failing shard's, with their type
 #if defined(_OPENMP)
   constexpr std::int64_t min_parallel_rows = 1024;
@@ -66,13 +60,30 @@ void for_each_shard(std::int64_t n, std::int64_t total_rows, F&& f) {
   {
     if (omp_get_num_threads() == 1) omp_set_num_threads(1);
 #pragma omp for schedule(dynamic, 1)
-    for (std::int64_t s = 0; s < n; ++s) errors.run(s, [&] { f(s); });
+    for (std::int64_t i = 0; i < n; ++i) {
+      const std::int64_t s = order.empty() ? i : order[static_cast<std::size_t>(i)];
+      errors.run(s, [&] { f(s); });
+    }
   }
 #else
   (void)total_rows;
+  (void)order;
   for (std::int64_t s = 0; s < n && !errors.failed(); ++s) errors.run(s, [&] { f(s); });
 #endif
   errors.rethrow();
+}
+
+/// Padded rows of each shard of data[idx[..]] cut at `bounds`: its longest sequence × its count.
+inline std::vector<std::int64_t> shard_rows(const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx,
+                                            const std::vector<std::size_t>& bounds) {
+  std::vector<std::int64_t> rows(bounds.empty() ? 0 : bounds.size() - 1);
+  for (std::size_t s = 0; s < rows.size(); ++s) {
+    std::int64_t longest = 0;
+    for (std::size_t i = bounds[s]; i < bounds[s + 1]; ++i)
+      longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(data[idx[i]].size()));
+    rows[s] = longest * static_cast<std::int64_t>(bounds[s + 1] - bounds[s]);
+  }
+  return rows;
 }
 
 inline std::int64_t total_tokens(const std::vector<core::Sequence>& data, const std::vector<std::size_t>& idx) {
@@ -81,16 +92,39 @@ inline std::int64_t total_tokens(const std::vector<core::Sequence>& data, const 
   return n;
 }
 
-/// Calls f(slot, shard) for every shard, slot k taking shards [k·S/K, (k+1)·S/K) in order, slots
-/// in parallel. An exception is rethrown after the loop with its own type (core::LoopErrors).
+/// Calls f(slot, shard) for every shard (shard_rows: each one's padded rows), slot k taking
+/// shards [k·S/K, (k+1)·S/K) in order, slots in parallel. Which slots share a thread never
+/// changes a result, so threads take the slots with the most rows first (longest processing time
+/// first): 30 shards in 8 slots of 3 or 4 split 15:15 between two threads, not 16:14 as in slot
+/// order. An exception is rethrown after the loop with its own type (core::LoopErrors).
 template <class T, class F>
-void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f) {
+void run_slots(Workspace<T>& ws, const std::vector<std::int64_t>& shard_rows, std::int64_t total_rows, F&& f) {
   core::require(ws.slots >= 1, "genlab::nn::Workspace", "slots", ws.slots, ">= 1");
+  const std::int64_t S = static_cast<std::int64_t>(shard_rows.size());
   const std::int64_t K = std::min<std::int64_t>(S, ws.slots);
   if (static_cast<std::int64_t>(ws.shards.size()) < K) ws.shards.resize(static_cast<std::size_t>(K));
-  for_each_shard(K, total_rows, [&](std::int64_t k) {
-    for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s) f(k, s);
+  std::vector<std::int64_t> work(static_cast<std::size_t>(K), 0), order(static_cast<std::size_t>(K));
+  for (std::int64_t k = 0; k < K; ++k) {
+    order[static_cast<std::size_t>(k)] = k;
+    for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s)
+      work[static_cast<std::size_t>(k)] += shard_rows[static_cast<std::size_t>(s)];
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::int64_t a, std::int64_t b) {
+    return work[static_cast<std::size_t>(a)] > work[static_cast<std::size_t>(b)];
   });
+  for_each_shard(
+      K, total_rows,
+      [&](std::int64_t k) {
+        for (std::int64_t s = k * S / K; s < (k + 1) * S / K; ++s) f(k, s);
+      },
+      order);
+}
+
+/// run_slots for S shards of equal rows (threads take the slots in slot order).
+template <class T, class F>
+void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f) {
+  core::require(S >= 0, "genlab::nn::detail::run_slots", "shards", S, ">= 0");
+  run_slots(ws, std::vector<std::int64_t>(static_cast<std::size_t>(S), 1), total_rows, std::forward<F>(f));
 }
 }  // namespace detail
 
@@ -100,7 +134,7 @@ void run_slots(Workspace<T>& ws, std::int64_t S, std::int64_t total_rows, F&& f)
 template <class T>
 BatchLoss batch_loss_and_grad(const Transformer<T>& model, const std::vector<core::Sequence>& data,
                               const std::vector<std::size_t>& idx, std::vector<T>* grad, Workspace<T>& ws) {
-  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws);
+  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
   std::int64_t graded = 0;
   for (std::size_t i = 0; i < idx.size(); ++i) {
@@ -113,7 +147,7 @@ BatchLoss batch_loss_and_grad(const Transformer<T>& model, const std::vector<cor
   const std::size_t n = model.parameter_count();
   std::vector<double> shard_loss(static_cast<std::size_t>(S));
   std::vector<std::int64_t> shard_correct(static_cast<std::size_t>(S));
-  detail::run_slots(ws, S, detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
+  detail::run_slots(ws, detail::shard_rows(data, idx, bounds), detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
     ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
     if (grad && s == k * S / std::min<std::int64_t>(S, ws.slots)) w.grad.assign(n, T(0));  // first shard of the slot
     w.rows = make_rows(data, idx, bounds[static_cast<std::size_t>(s)], bounds[static_cast<std::size_t>(s) + 1],
@@ -181,13 +215,13 @@ template <class T>
 EvalMetrics evaluate(const Transformer<T>& model, const std::vector<core::Sequence>& data, Workspace<T>& ws) {
   std::vector<std::size_t> idx(data.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws);
+  const std::vector<std::size_t> bounds = shard_bounds(data, idx, ws.rows_per_shard);
   const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
   std::vector<std::uint8_t> exact(data.size(), 1);
   std::vector<std::vector<std::int64_t>> pos_right(static_cast<std::size_t>(S)), pos_total(static_cast<std::size_t>(S));
   std::vector<double> shard_loss(static_cast<std::size_t>(S));
   std::vector<std::int64_t> shard_graded(static_cast<std::size_t>(S)), shard_correct(static_cast<std::size_t>(S));
-  detail::run_slots(ws, S, detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
+  detail::run_slots(ws, detail::shard_rows(data, idx, bounds), detail::total_tokens(data, idx), [&](std::int64_t k, std::int64_t s) {
     ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
     const std::size_t b0 = bounds[static_cast<std::size_t>(s)];
     w.rows = make_rows(data, idx, b0, bounds[static_cast<std::size_t>(s) + 1], Outputs::graded, model.config());

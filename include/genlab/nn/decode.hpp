@@ -49,10 +49,9 @@ std::vector<std::vector<core::Token>> greedy_generate(const Transformer<T>& mode
     proxy[i].tokens.resize(prompts[i].size() + static_cast<std::size_t>(n_new[i]));
     idx[i] = i;
   }
-  const std::vector<std::size_t> bounds = shard_bounds(proxy, idx, ws);
-  const std::int64_t S = static_cast<std::int64_t>(bounds.size()) - 1;
+  const std::vector<std::size_t> bounds = shard_bounds(proxy, idx, ws.rows_per_shard);
   std::vector<std::vector<core::Token>> out(prompts.size());
-  detail::run_slots(ws, S, detail::total_tokens(proxy, idx), [&](std::int64_t k, std::int64_t s) {
+  detail::run_slots(ws, detail::shard_rows(proxy, idx, bounds), detail::total_tokens(proxy, idx), [&](std::int64_t k, std::int64_t s) {
     {
       ShardWork<T>& w = ws.shards[static_cast<std::size_t>(k)];
       const std::size_t b0 = bounds[static_cast<std::size_t>(s)], b1 = bounds[static_cast<std::size_t>(s) + 1];

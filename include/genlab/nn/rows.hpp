@@ -3,9 +3,9 @@
 // How token sequences become the rows the transformer computes on, and how a batch is cut into
 // shards. A shard is a contiguous run of sequences laid out as n_seq × len rows (padded on the
 // right with token 0; causal attention means padding never reaches a real position). Shards are
-// cut by token count and the number of parallel slots alone (batch.hpp), never by thread count,
-// so sums over shards (gradients, losses) are formed in the same order whatever the number of
-// threads: results are bit-identical with 1 or 16 threads.
+// cut by token count alone, never by thread count, so sums over shards (gradients, losses) are
+// formed in the same order whatever the number of threads: results are bit-identical with 1 or
+// 16 threads.
 
 #include <algorithm>
 #include <cstdint>
@@ -107,45 +107,23 @@ inline std::vector<std::size_t> greedy_shard_bounds(const std::vector<core::Sequ
 }
 }  // namespace detail
 
-/// Cuts sequences idx[0..n) into contiguous shards of at most `rows_per_shard` padded rows each
-/// (a longer sequence gets a shard of its own) for `slots` slots that run them in parallel
-/// (batch.hpp). Returns the shard boundaries [b0 = 0, b1, ..., n].
-///
-/// The count starts at the fewest shards that hold the batch, S0. With slots > 1 it is raised so
-/// that the shards divide evenly among the slots and so among 1, 2, 4, ... threads: to the next
-/// power of two while that is below `slots`, to a multiple of `slots` beyond (8 default slots:
-/// 1, 2, 4, 8, 16, 24, ...). The sequences are then cut into that many shards with the largest
-/// as small as possible (the smallest cap that still needs no more shards), so 64 equal lists
-/// become 8 shards of 8 rather than five of 12 and one of 4, which kept one of two threads idle
-/// for an eighth of the step. O(n log rows_per_shard).
+/// Cuts sequences idx[0..n) into the fewest contiguous shards of at most `rows_per_shard` padded
+/// rows each (a longer sequence gets a shard of its own), with the largest as small as that
+/// count allows: the smallest cap that still needs no more shards. So 64 lists of 41 tokens at
+/// 512 rows are six shards of 11, 11, 11, 11, 11 and 9 lists, not five of 12 and one of 4, which
+/// kept one of two threads idle for an eighth of a training step. Returns the shard boundaries
+/// [b0 = 0, b1, ..., n]. O(n log rows_per_shard).
 inline std::vector<std::size_t> shard_bounds(const std::vector<core::Sequence>& data,
-                                             const std::vector<std::size_t>& idx, std::int64_t rows_per_shard,
-                                             std::int64_t slots = 1) {
+                                             const std::vector<std::size_t>& idx, std::int64_t rows_per_shard) {
   core::require(rows_per_shard >= 1, "genlab::nn::shard_bounds", "rows_per_shard", rows_per_shard, ">= 1");
-  core::require(slots >= 1, "genlab::nn::shard_bounds", "slots", slots, ">= 1");
   const std::vector<std::size_t> fewest = detail::greedy_shard_bounds(data, idx, rows_per_shard);
-  const std::int64_t n = static_cast<std::int64_t>(idx.size()), s0 = static_cast<std::int64_t>(fewest.size()) - 1;
-  std::int64_t count = s0;
-  if (s0 > slots) {
-    count = (s0 + slots - 1) / slots * slots;
-  } else if (s0 > 1) {
-    count = 1;
-    while (count < s0) count *= 2;
-    count = std::min(count, slots);
-  }
-  count = std::min(count, n);
-  if (count <= 1) return fewest;
-  if (count == n) {
-    std::vector<std::size_t> each(static_cast<std::size_t>(n) + 1);
-    for (std::size_t i = 0; i < each.size(); ++i) each[i] = i;
-    return each;
-  }
-  // The smallest cap that needs at most `count` shards (greedy counts never grow with the cap,
-  // and rows_per_shard needs s0 <= count).
+  if (fewest.size() <= 2) return fewest;
+  // The smallest cap that needs no more shards (greedy counts never grow with the cap).
+  const std::size_t count = fewest.size() - 1;
   std::int64_t lo = 1, hi = rows_per_shard;
   while (lo < hi) {
     const std::int64_t mid = lo + (hi - lo) / 2;
-    if (static_cast<std::int64_t>(detail::greedy_shard_bounds(data, idx, mid).size()) - 1 <= count) hi = mid;
+    if (detail::greedy_shard_bounds(data, idx, mid).size() - 1 <= count) hi = mid;
     else lo = mid + 1;
   }
   return detail::greedy_shard_bounds(data, idx, lo);
