@@ -10,6 +10,7 @@
 #include "genlab/experiments/run.hpp"
 #include "genlab/experiments/sorting.hpp"
 #include "genlab/splits/modular.hpp"
+#include "genlab/version.hpp"
 #include "toy_configs.hpp"
 #include "toy_grokking.hpp"
 
@@ -67,10 +68,12 @@ TEST_CASE("identity differences name every differing key with both values", "[ex
   CHECK(experiments::identity_hash(a) != experiments::identity_hash(b));
 }
 
-TEST_CASE("time.json records each session's numerics (GEMM kernels, vector width), each distinct one once", "[experiments][run]") {
+TEST_CASE("time.json records each session's numerics (version, GEMM kernels, vector width), each distinct one once",
+          "[experiments][run]") {
   const fs::path dir = fresh("genlab_run_numerics");
   const core::Json id = {{"steps", 1}};
   const core::Json now = experiments::build_numerics();
+  CHECK(now["genlab"] == GENLAB_VERSION_STRING);
   CHECK(now["gemm"] == core::gemm_backend());
   const std::string simd = now["simd"];
   CHECK((simd == "avx512" || simd == "avx2" || simd == "avx" || simd == "sse2" || simd == "neon" || simd == "none"));
